@@ -6,7 +6,7 @@ export GOPROXY ?= https://proxy.golang.org,direct
 .PHONY: deps test demo build
 
 deps:
-	@./scripts/deps.sh
+	@./.ci/deps.sh
 
 build: deps
 	$(GO) build ./...
