@@ -80,8 +80,8 @@ func (r *Registry) Register(d Driver) {
 	if _, dup := r.drivers[d.Name]; dup {
 		panic(fmt.Sprintf("drivers: driver %q registered twice", d.Name))
 	}
-	if (d.OpenUSB == nil) == (d.OpenSerial == nil) == (d.OpenSDK == nil) && d.OpenUSB == nil {
-		panic(fmt.Sprintf("drivers: driver %q has no open function", d.Name))
+	if countSet(d.OpenUSB != nil, d.OpenSerial != nil, d.OpenSDK != nil) != 1 {
+		panic(fmt.Sprintf("drivers: driver %q needs exactly one open function", d.Name))
 	}
 	r.drivers[d.Name] = d
 }
@@ -139,4 +139,14 @@ func (r *Registry) Names() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+func countSet(flags ...bool) int {
+	n := 0
+	for _, f := range flags {
+		if f {
+			n++
+		}
+	}
+	return n
 }
