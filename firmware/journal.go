@@ -27,6 +27,9 @@ const (
 	StepDone       Step = "done"       // lowest allowed version persisted
 	StepFailed     Step = "failed"     // gave up; Detail says why and how the device was left
 	StepRecovering Step = "recovering" // a restarted daemon is finishing the update
+	// StepInterrupted means the device vanished mid-update (power loss, unplug); the
+	// update stays open and Recover finishes it when the device is back.
+	StepInterrupted Step = "interrupted"
 )
 
 // Entry is one journal line. Entries are hash-chained: Hash covers the entry with

@@ -105,7 +105,11 @@ func (r *update) report(phase string, done, total int) {
 // finish journals the outcome of flash.
 func (r *update) finish(ctx context.Context, err error) error {
 	if err != nil {
-		if lerr := r.log(StepFailed, err.Error()); lerr != nil {
+		step := StepFailed
+		if errors.Is(err, usb.ErrNoDevice) || errors.Is(err, usb.ErrTimeout) {
+			step = StepInterrupted
+		}
+		if lerr := r.log(step, err.Error()); lerr != nil {
 			return errors.Join(err, lerr)
 		}
 		return err

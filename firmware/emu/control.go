@@ -30,7 +30,7 @@ func (d *Device) control(rType, req uint8, value uint16, data []byte) (int, erro
 		if d.state != dfu.Error {
 			return d.stall()
 		}
-		d.state, d.status = dfu.Idle, dfu.OK
+		d.state, d.status, d.pending, d.nextBlk = dfu.Idle, dfu.OK, nil, 0
 		return 0, nil
 	case dfu.ReqAbort:
 		return d.abort()
@@ -84,7 +84,7 @@ func (d *Device) dnload(block int, data []byte) (int, error) {
 	if len(data) > int(d.cfg.TransferSize) || block != d.nextBlk&0xffff || len(d.pending)+len(data) > d.cfg.Capacity {
 		return d.stall()
 	}
-	if err := d.blockFault(block); err != nil {
+	if faulted, err := d.blockFault(block); faulted {
 		return 0, err
 	}
 	if d.state == dfu.Idle {
@@ -96,26 +96,27 @@ func (d *Device) dnload(block int, data []byte) (int, error) {
 	return len(data), nil
 }
 
-func (d *Device) blockFault(block int) error {
+// blockFault fires an armed fault at this block; faulted reports whether it did.
+func (d *Device) blockFault(block int) (faulted bool, err error) {
 	if block != d.faultBlock {
-		return nil
+		return false, nil
 	}
 	switch d.fault {
 	case FaultStall:
 		d.fault = NoFault
 		_, err := d.stall()
-		return err
+		return true, err
 	case FaultPower:
 		d.fault = NoFault
 		d.firmware, d.present = nil, false
 		d.generation++
-		return fmt.Errorf("emu: power lost: %w", usb.ErrNoDevice)
+		return true, fmt.Errorf("emu: power lost: %w", usb.ErrNoDevice)
 	case FaultWrite:
 		d.fault = NoFault
-		d.state, d.status = dfu.Error, dfu.ErrWrite
-		return nil
+		d.state, d.status = dfu.Error, dfu.ErrWrite // reported by the next GETSTATUS
+		return true, nil
 	}
-	return nil
+	return false, nil
 }
 
 // getStatus advances the state machine as a real device does between polls.
