@@ -53,11 +53,11 @@ type PenPacket struct {
 
 // QueryReply is the 11-byte answer to the '*' query: the sensor's ranges and firmware.
 type QueryReply struct {
-	MaxX, MaxY   int
-	MaxPressure  int
-	MaxTiltX     int
-	MaxTiltY     int
-	Version      int
+	MaxX, MaxY  int
+	MaxPressure int
+	MaxTiltX    int
+	MaxTiltY    int
+	Version     int
 }
 
 // DecodePen decodes a 9-byte pen packet.
