@@ -77,9 +77,9 @@ var (
 	keyAudit = []byte("m/auditseq")
 )
 
-func queueKey(id string) []byte    { return []byte("q/" + id) }
-func enrollKey(id string) []byte   { return []byte("e/" + id) }
-func auditKey(seq uint64) []byte   { return binary.BigEndian.AppendUint64([]byte("a/"), seq) }
+func queueKey(id string) []byte      { return []byte("q/" + id) }
+func enrollKey(id string) []byte     { return []byte("e/" + id) }
+func auditKey(seq uint64) []byte     { return binary.BigEndian.AppendUint64([]byte("a/"), seq) }
 func idFromQueueKey(k []byte) string { return string(k[2:]) }
 
 // Chain returns the last committed counter and chain hash (zero before the first packet).
