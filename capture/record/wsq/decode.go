@@ -102,6 +102,7 @@ type frame struct {
 	black, white   uint8
 	width, height  int
 	mShift, rScale float32
+	mDec, rDec     decimal16 // stored forms of mShift and rScale
 	encoder        uint8
 	software       uint16
 }

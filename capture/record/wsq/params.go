@@ -57,3 +57,22 @@ func toScaled32(v float64) (uint8, uint32) {
 	s, m := toScaled(v, 4294967295)
 	return s, uint32(m)
 }
+
+// decimal16 is a parameter in its stored form.
+type decimal16 struct {
+	scale uint8
+	mant  uint16
+}
+
+// newDecimal16 rounds v ≥ 0 to its stored form.
+func newDecimal16(v float64) decimal16 {
+	s, m := toScaled16(v)
+	return decimal16{s, m}
+}
+
+// value is what a decoder reads back.
+func (d decimal16) value() float32 { return scaled16(d.scale, d.mant) }
+
+func (d decimal16) append(b []byte) []byte {
+	return append(b, d.scale, byte(d.mant>>8), byte(d.mant))
+}

@@ -21,11 +21,12 @@ func (p *parser) readFrame() error {
 		white:    body[1],
 		height:   int(binary.BigEndian.Uint16(body[2:])),
 		width:    int(binary.BigEndian.Uint16(body[4:])),
-		mShift:   scaled16(body[6], binary.BigEndian.Uint16(body[7:])),
-		rScale:   scaled16(body[9], binary.BigEndian.Uint16(body[10:])),
+		mDec:     decimal16{body[6], binary.BigEndian.Uint16(body[7:])},
+		rDec:     decimal16{body[9], binary.BigEndian.Uint16(body[10:])},
 		encoder:  body[12],
 		software: binary.BigEndian.Uint16(body[13:]),
 	}
+	f.mShift, f.rScale = f.mDec.value(), f.rDec.value()
 	if f.width == 0 || f.height == 0 {
 		return formatErr("SOF", at+4, ErrFormat, "image is %d × %d pixels", f.width, f.height)
 	}
