@@ -12,7 +12,8 @@ import (
 
 // commands maps sub-commands to their implementations.
 var commands = map[string]func(ctx context.Context, args []string, stdout, stderr io.Writer) error{
-	"eval": runEval,
+	"eval":     runEval,
+	"firmware": runFirmware,
 }
 
 func main() {
