@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/enrolld/enrolld/drivers/usb"
 )
@@ -31,11 +32,27 @@ func (p *problems) addf(path, format string, args ...any) {
 		p.list = append(p.list, fmt.Sprintf("%s (from %s): %s", path, fl, msg))
 		return
 	}
-	if line, ok := p.lines[path]; ok {
+	if line := p.lineOf(path); line > 0 {
 		p.list = append(p.list, fmt.Sprintf("line %d: %s: %s", line, path, msg))
 		return
 	}
 	p.list = append(p.list, fmt.Sprintf("%s: %s", path, msg))
+}
+
+// lineOf returns the line of the key at path or, when the file left it out, of the
+// nearest enclosing key or list item it has; 0 when it has none.
+func (p *problems) lineOf(path string) int {
+	for path != "" {
+		if line, ok := p.lines[path]; ok {
+			return line
+		}
+		i := strings.LastIndex(path, ".")
+		if i < 0 {
+			return 0
+		}
+		path = path[:i]
+	}
+	return 0
 }
 
 // validate checks every section and returns the problems found.

@@ -30,6 +30,8 @@ type daemonOptions struct {
 	usbBus usb.Bus
 	// retryInterval is how often devices that are not loaded are tried again.
 	retryInterval time.Duration
+	// listen opens the HTTP listener; nil means net.Listen.
+	listen func(network, address string) (net.Listener, error)
 }
 
 // daemon is the running station: the HTTP server and the subsystems it starts in
@@ -60,6 +62,9 @@ type daemon struct {
 func newDaemon(opts daemonOptions) (*daemon, error) {
 	if opts.registry == nil {
 		opts.registry = drivers.Default
+	}
+	if opts.listen == nil {
+		opts.listen = net.Listen
 	}
 	if opts.env == nil {
 		opts.env = func(string) string { return "" }
@@ -111,7 +116,7 @@ func (d *daemon) notReady() string {
 // shutdown timeout.
 func (d *daemon) run(ctx context.Context, sigs <-chan os.Signal) error {
 	addr := d.cfg.Web.ListenAddress
-	ln, err := net.Listen("tcp", addr)
+	ln, err := d.opts.listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}

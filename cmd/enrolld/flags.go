@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -34,10 +35,7 @@ func parseFlags(args []string, stderr io.Writer) (*flags, error) {
 	fs.DurationVar(&f.shutdownTimeout, "shutdown.timeout", 15*time.Second, "how long to drain requests and halt devices on SIGTERM")
 	fs.BoolVar(&f.checkConfig, "config.check", false, "validate the configuration file and exit (status 0 when valid, 2 when not)")
 	fs.BoolVar(&f.version, "version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: enrolld [flags]\n\nThe enrollment station daemon.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { printUsage(fs) }
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -65,4 +63,21 @@ func (f *flags) override(cfg *config, origin map[string]string) {
 	apply("storage.path", "storage.path", &cfg.Storage.Path, f.storagePath)
 	apply("log.level", "log.level", &cfg.Log.Level, f.logLevel)
 	apply("log.format", "log.format", &cfg.Log.Format, f.logFormat)
+}
+
+// printUsage prints the flags in the --name form enrolld documents.
+func printUsage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage: enrolld [flags]\n\nThe enrollment station daemon. See README.md.\n\nFlags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, help := flag.UnquoteUsage(f)
+		if arg != "" {
+			arg = "=" + strings.ToUpper(arg)
+		}
+		fmt.Fprintf(w, "  --%s%s\n    \t%s", f.Name, arg, help)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }
