@@ -107,7 +107,7 @@ func TestGracefulStop(t *testing.T) {
 // stuck is a subsystem whose Stop never returns before its context ends.
 type stuck struct{}
 
-func (stuck) Name() string                  { return "stuck" }
+func (stuck) Name() string                    { return "stuck" }
 func (stuck) Start(ctx context.Context) error { return nil }
 func (stuck) Stop(ctx context.Context) error  { select {} }
 
