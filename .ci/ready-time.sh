@@ -9,6 +9,7 @@ bin=${ENROLLD_BIN:-./bin/enrolld}
 addr=127.0.0.1:${PORT:-19464}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+times=()
 for i in $(seq "$n"); do
 	start=$(date +%s%N)
 	"$bin" --config.file configs/demo.yaml --storage.path "$dir/state" \
@@ -19,7 +20,11 @@ for i in $(seq "$n"); do
 		sleep 0.001
 	done
 	end=$(date +%s%N)
-	echo "run $i: ready after $(( (end - start) / 1000000 )) ms"
+	ms=$(( (end - start) / 1000000 ))
+	times+=("$ms")
+	echo "run $i: ready after $ms ms"
 	kill -TERM "$pid"
 	wait "$pid"
 done
+sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+echo "start to ready over $n runs: min ${sorted[0]} ms, median ${sorted[$((n / 2))]} ms, max ${sorted[$((n - 1))]} ms"
