@@ -122,18 +122,23 @@ func (d *daemon) run(ctx context.Context, sigs <-chan os.Signal) error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- d.server.Serve(ln) }()
-	d.log.Info("enrolld starting", "version", version, "station", d.cfg.Station.ID,
-		"url", "http://"+ln.Addr().String()+"/")
+	url := "http://" + ln.Addr().String() + "/"
+	d.log.Info("enrolld starting", "version", version, "station", d.cfg.Station.ID, "url", url)
 
-	started, err := d.startSubsystems(ctx)
-	if err != nil {
-		d.stop(started)
-		return err
-	}
-	d.notReadyReason.Store(nil)
-	d.notify.send("READY=1", d.statusLine())
-	d.log.Info("enrolld ready", "url", "http://"+ln.Addr().String()+"/")
-	return d.loop(ctx, sigs, serveErr, started)
+	startCtx, cancelStart := context.WithCancel(ctx)
+	defer cancelStart()
+	starting := make(chan startResult, 1)
+	go func() {
+		started, err := d.startSubsystems(startCtx)
+		starting <- startResult{started, err}
+	}()
+	return d.loop(ctx, sigs, serveErr, starting, cancelStart, url)
+}
+
+// startResult is what startSubsystems returns, sent to the loop.
+type startResult struct {
+	started []subsystem
+	err     error
 }
 
 // startSubsystems starts each subsystem in order and returns those that started.
@@ -144,13 +149,18 @@ func (d *daemon) startSubsystems(ctx context.Context) ([]subsystem, error) {
 		if err := s.Start(ctx); err != nil {
 			return started, fmt.Errorf("starting %s: %w", s.Name(), err)
 		}
+		if ctx.Err() != nil {
+			return append(started, s), fmt.Errorf("start-up cancelled: %w", ctx.Err())
+		}
 		started = append(started, s)
 	}
 	return started, nil
 }
 
-// loop waits for signals, the watchdog timer and server failure.
-func (d *daemon) loop(ctx context.Context, sigs <-chan os.Signal, serveErr <-chan error, started []subsystem) error {
+// loop waits for start-up to finish, for signals, the watchdog timer and server
+// failure. A stop signal during start-up cancels it and stops what had started.
+func (d *daemon) loop(ctx context.Context, sigs <-chan os.Signal, serveErr <-chan error,
+	starting <-chan startResult, cancelStart context.CancelFunc, url string) error {
 	var watchdog <-chan time.Time
 	if iv := watchdogInterval(d.opts.env, os.Getpid()); iv > 0 && d.notify != nil {
 		t := time.NewTicker(iv)
@@ -158,23 +168,48 @@ func (d *daemon) loop(ctx context.Context, sigs <-chan os.Signal, serveErr <-cha
 		watchdog = t.C
 		d.notify.send("WATCHDOG=1")
 	}
+	var started []subsystem
+	isStarting := true
+	shutdown := func(cause error) error {
+		if isStarting {
+			cancelStart()
+			r := <-starting
+			started = r.started
+			if r.err != nil {
+				d.log.Info("start-up interrupted", "err", r.err)
+			}
+		}
+		return errors.Join(cause, d.stop(started))
+	}
 	for {
 		select {
+		case r := <-starting:
+			isStarting, started = false, r.started
+			if r.err != nil {
+				d.stop(started)
+				return r.err
+			}
+			d.notReadyReason.Store(nil)
+			d.notify.send("READY=1", d.statusLine())
+			d.log.Info("enrolld ready", "url", url)
 		case <-ctx.Done():
-			return d.stop(started)
+			return shutdown(nil)
 		case err := <-serveErr:
-			d.stop(started)
-			return fmt.Errorf("HTTP server: %w", err)
+			return shutdown(fmt.Errorf("HTTP server: %w", err))
 		case <-watchdog:
 			// Sent from this loop, so a stuck loop stops the pings and systemd restarts us.
 			d.notify.send("WATCHDOG=1")
 		case sig := <-sigs:
+			if sig == syscall.SIGHUP && isStarting {
+				d.log.Warn("SIGHUP ignored: enrolld is still starting; send it again once ready")
+				continue
+			}
 			if sig == syscall.SIGHUP {
 				d.reload(ctx)
 				continue
 			}
 			d.log.Info("stopping", "signal", sig.String())
-			return d.stop(started)
+			return shutdown(nil)
 		}
 	}
 }

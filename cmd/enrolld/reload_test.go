@@ -160,3 +160,25 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+func TestStopWhileStarting(t *testing.T) {
+	gate := make(chan struct{}) // never opens: the camera stays pending
+	td := startTestDaemon(t, testConfig, newTestRegistry(gate), nil)
+	waitFor(t, func() bool {
+		_, body := td.get(t, "/-/ready")
+		return strings.Contains(body, "starting devices")
+	})
+	finger, _ := td.d.manager.Device("finger")
+	if err := td.stop(t); err != nil {
+		t.Errorf("stop during start-up = %v, want a clean stop", err)
+	}
+	if !strings.Contains(td.logs.String(), "start-up interrupted") {
+		t.Error("the log does not say start-up was interrupted")
+	}
+	if finger != nil && !finger.(*fakeDevice).halted.Load() {
+		t.Error("a device opened during the interrupted start-up was not halted")
+	}
+	if d, ok := td.d.manager.Device("finger"); ok {
+		t.Errorf("device %v still open after stopping during start-up", d)
+	}
+}
