@@ -60,3 +60,24 @@ func TestSampleThroughLibusb(t *testing.T) {
 		}
 	})
 }
+
+// TestWrongPayloadIsCaught shows the replay is not vacuous: umockdev compares
+// every OUT payload with the capture, and a transfer that differs never completes.
+func TestWrongPayloadIsCaught(t *testing.T) {
+	tr, err := usbtest.ReadFile("../../usbtest/testdata/sample.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	Run(t, tr, func(t *testing.T, dev usb.Device) {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if _, err := dev.Control(ctx, 0xc0, 1, 3, 0, make([]byte, 2)); err != nil {
+			t.Fatal(err)
+		}
+		short, cancelShort := context.WithTimeout(ctx, 300*time.Millisecond)
+		defer cancelShort()
+		if _, err := dev.Control(short, 0x40, 2, 3, 0, []byte{0xbe, 0xee}); !errors.Is(err, usb.ErrTimeout) {
+			t.Fatalf("a payload that differs from the capture: %v, want a timeout", err)
+		}
+	})
+}
