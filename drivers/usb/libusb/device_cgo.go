@@ -146,6 +146,10 @@ func (d *device) Reset(ctx context.Context) error {
 		return fmt.Errorf("libusb: %s: %s: %w", d, d.dead, usb.ErrNoDevice)
 	}
 	d.dead = "reset"
+	d.mu.Unlock()
+	d.stop() // end pending transfers before releasing their interfaces
+	d.inflight.Wait()
+	d.mu.Lock()
 	d.releaseLocked()
 	d.mu.Unlock()
 	return wrap(ctx, d.desc, "reset", d.dev.Reset())
