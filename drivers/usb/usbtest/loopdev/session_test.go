@@ -21,12 +21,13 @@ var update = flag.Bool("update", false, "rewrite testdata/session.txt from the e
 // result is everything a session observes; the same session must observe the same
 // through every transport.
 type result struct {
-	Name    string
-	Scratch uint16
-	Echoes  []string
-	Stalled bool
-	Timeout bool
-	Count   int
+	Name      string
+	Scratch   uint16
+	Echoes    []string
+	Stalled   bool
+	Timeout   bool
+	Count     int
+	Cancelled bool
 }
 
 // session drives the device through every kind of transfer and error the
@@ -62,9 +63,21 @@ func session(ctx context.Context, t usb.Transport) (result, error) {
 	_, err = t.Read(short, EndpointIn, make([]byte, MaxPacket))
 	cancel()
 	r.Timeout = errors.Is(err, usb.ErrTimeout)
+	// An event read stays pending while the host does other things, and is
+	// cancelled when the host is done, as drivers do when they stop.
+	pending, stop := context.WithCancel(ctx)
+	cancelled := make(chan error)
+	go func() {
+		_, err := t.Read(pending, EndpointEvents, make([]byte, EventSize))
+		cancelled <- err
+	}()
 	if r.Count, err = d.Count(ctx); err != nil {
+		stop()
+		<-cancelled
 		return r, err
 	}
+	stop()
+	r.Cancelled = errors.Is(<-cancelled, usb.ErrCancelled)
 	return r, d.Halt()
 }
 
@@ -76,9 +89,10 @@ var wantResult = result{
 		"979a939390d3df8a8c9ddfce", // "hello, usb 1", every byte inverted
 		"3220627375202c6f6c6c6568", // "2 bsu ,olleh"
 	},
-	Stalled: true,
-	Timeout: true,
-	Count:   3,
+	Stalled:   true,
+	Timeout:   true,
+	Count:     3,
+	Cancelled: true,
 }
 
 // record runs the session against a fresh emulator through usbtest.Record.
