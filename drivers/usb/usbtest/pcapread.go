@@ -29,6 +29,7 @@ func ReadPcap(r io.Reader, bus, addr int) (*Transcript, error) {
 	}
 	pr := &pcapReader{bus: bus, addr: addr, pending: map[uint64]*Transfer{}}
 	rec := make([]byte, 16)
+	var scratch []byte
 	for n := 1; ; n++ {
 		if _, err := io.ReadFull(r, rec); err == io.EOF {
 			break
@@ -39,16 +40,33 @@ func ReadPcap(r io.Reader, bus, addr int) (*Transcript, error) {
 		if size > maxPcapRecord {
 			return nil, fmt.Errorf("%w: pcap record %d claims %d bytes", ErrFormat, n, size)
 		}
-		// Grow the buffer as data arrives: a corrupt length must not allocate 16 MB.
-		var data bytes.Buffer
-		if _, err := io.CopyN(&data, r, int64(size)); err != nil {
+		data, err := readRecord(r, int(size), &scratch)
+		if err != nil {
 			return nil, fmt.Errorf("%w: pcap record %d: truncated data", ErrFormat, n)
 		}
-		if err := pr.packet(data.Bytes()); err != nil {
+		if err := pr.packet(data); err != nil {
 			return nil, fmt.Errorf("pcap record %d: %w", n, err)
 		}
 	}
 	return pr.transcript(), nil
+}
+
+// readRecord reads size bytes into *scratch, reusing it. Records up to the pcap
+// packet limit are read in one go; larger ones (only a corrupt or foreign file
+// has them) grow the buffer as data arrives, so a bogus length cannot make the
+// reader allocate 16 MB up front.
+func readRecord(r io.Reader, size int, scratch *[]byte) ([]byte, error) {
+	if size <= pcapSnaplen {
+		if cap(*scratch) < size {
+			*scratch = make([]byte, pcapSnaplen)
+		}
+		b := (*scratch)[:size]
+		_, err := io.ReadFull(r, b)
+		return b, err
+	}
+	var buf bytes.Buffer
+	_, err := io.CopyN(&buf, r, int64(size))
+	return buf.Bytes(), err
 }
 
 // readPcapHeader checks the pcap global header and returns the byte order of the
