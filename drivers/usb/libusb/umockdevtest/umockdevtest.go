@@ -68,9 +68,7 @@ func Run(t *testing.T, tr *usbtest.Transcript, test func(t *testing.T, dev usb.D
 // function that closes it and the bus. It fails t if the device is not there.
 func Open(t testing.TB, bus, addr int) (usb.Device, func()) {
 	t.Helper()
-	// umockdev redirects libc's file calls to its testbed; Go's own file calls are
-	// not redirected, so point the sysfs reads at the testbed.
-	b, err := libusb.Open(&libusb.Options{SysfsRoot: filepath.Join(os.Getenv("UMOCKDEV_DIR"), "sys")})
+	b, err := libusb.Open(BusOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,4 +99,11 @@ func Open(t testing.TB, bus, addr int) (usb.Device, func()) {
 	b.Close()
 	t.Fatalf("no device at %d/%d among %v", bus, addr, devs)
 	return nil, nil
+}
+
+// BusOptions are the libusb options for a process running under umockdev:
+// umockdev redirects libc's file calls to its testbed, but Go makes its own system
+// calls, so package libusb's sysfs reads are pointed at the testbed explicitly.
+func BusOptions() *libusb.Options {
+	return &libusb.Options{SysfsRoot: filepath.Join(os.Getenv("UMOCKDEV_DIR"), "sys")}
 }
