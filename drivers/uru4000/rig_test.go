@@ -83,4 +83,6 @@ func (r *rig) presentAndCapture(t testing.TB, img *image.Gray) *capture.FingerIm
 
 // testFinger is a generated fingerprint that fits the window with white above and
 // below, as a finger on the glass does.
-func testFinger(seed uint64) *image.Gray { return emu.Fingerprint(uru4000.Width, uru4000.Height-8, seed) }
+func testFinger(seed uint64) *image.Gray {
+	return emu.Fingerprint(uru4000.Width, uru4000.Height-8, seed)
+}
