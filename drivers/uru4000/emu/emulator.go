@@ -94,7 +94,11 @@ type Emulator struct {
 	stats       Stats
 	timers      []*time.Timer
 	demoN       uint64
+	transcript  []string
 }
+
+// transcriptLimit bounds the transcript of a long-running (demo) emulator.
+const transcriptLimit = 4096
 
 var _ usb.Device = (*Emulator)(nil)
 
@@ -213,6 +217,24 @@ func (e *Emulator) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.stats
+}
+
+// Transcript returns the transfers the reader has seen, in the order it saw them, one
+// line each: "read 07 = 01", "write 4e 20", "interrupt 0101", "bulk submit 111424"
+// (a bulk read arriving), "bulk frame 111040" (a frame sent), "clear halt 82".
+// Only the latest 4096 lines are kept.
+func (e *Emulator) Transcript() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]string(nil), e.transcript...)
+}
+
+// logf appends a transcript line. Called with mu held.
+func (e *Emulator) logf(format string, args ...any) {
+	if len(e.transcript) == transcriptLimit {
+		e.transcript = append(e.transcript[:0], e.transcript[transcriptLimit/2:]...)
+	}
+	e.transcript = append(e.transcript, fmt.Sprintf(format, args...))
 }
 
 // notify wakes every waiting transfer. Called with mu held.

@@ -32,11 +32,18 @@ func (e *Emulator) Control(ctx context.Context, rType, request uint8, value, ind
 	}
 	switch {
 	case rType == uru4000.RequestTypeRead && request == uru4000.RequestRegister:
-		return e.readRegs(value, data), nil
+		n := e.readRegs(value, data)
+		e.logf("read %02x = %x", value, data[:n])
+		return n, nil
 	case rType == uru4000.RequestTypeWrite && request == uru4000.RequestRegister:
-		return e.writeRegs(ctx, value, data)
+		n, err := e.writeRegs(ctx, value, data)
+		if err == nil {
+			e.logf("write %02x %x", value, data)
+		}
+		return n, err
 	case rType == reqTypeClearHalt && request == reqClearFeature && value == featureHalt:
 		delete(e.halted, uint8(index))
+		e.logf("clear halt %02x", index)
 		return 0, nil
 	}
 	return 0, fmt.Errorf("emu: control request type %#02x request %#02x: %w", rType, request, usb.ErrStall)
@@ -105,6 +112,7 @@ func (e *Emulator) readInterrupt(ctx context.Context, buf []byte) (int, error) {
 			if ev == uru4000.EventFingerOn {
 				e.stats.FingerOn = time.Now()
 			}
+			e.logf("interrupt %04x", ev)
 			return deliver(buf, report(ev))
 		}
 		if err := e.wait(ctx); err != nil {
@@ -122,6 +130,7 @@ func (e *Emulator) readBulk(ctx context.Context, buf []byte) (int, error) {
 		return 0, err
 	}
 	e.bulkWaiting++
+	e.logf("bulk submit %d", len(buf))
 	e.notify()
 	defer func() { e.bulkWaiting-- }()
 	for {
@@ -135,6 +144,7 @@ func (e *Emulator) readBulk(ctx context.Context, buf []byte) (int, error) {
 				e.unplug()
 				return n, e.gone()
 			}
+			e.logf("bulk frame %d", len(f))
 			return deliver(buf, f)
 		}
 		if err := e.wait(ctx); err != nil {
