@@ -258,3 +258,48 @@ func TestHaltOfAGoneReaderIsQuiet(t *testing.T) {
 		t.Fatalf("halt: %v", err)
 	}
 }
+
+func TestCancelWhileAwaitingLiftKeepsTheImage(t *testing.T) {
+	r := newRig(t, emu.Options{}, fastOptions())
+	img := testFinger(33)
+	r.e.Present(img) // and never lifted
+	ctx, cancel := context.WithCancel(testContext(t))
+	got, err := r.d.CaptureFinger(ctx, func(step string) {
+		if step == "lift the finger" {
+			go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+		}
+	})
+	if err != nil {
+		t.Fatalf("err = %v, want the image", err)
+	}
+	compareImages(t, got.Pix, img, emu.DefaultLayout, true)
+	r.e.Lift()
+	assertRecovers(t, r)
+}
+
+func TestCallerDeadlineWhileAwaitingFinger(t *testing.T) {
+	r := newRig(t, emu.Options{}, fastOptions())
+	ctx, cancel := context.WithTimeout(testContext(t), 30*time.Millisecond)
+	defer cancel()
+	_, err := r.d.CaptureFinger(ctx, nil)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the caller's deadline", err)
+	}
+	if got := outcomes(t, r, "cancelled"); got != 1 {
+		t.Errorf("cancelled outcomes = %v, want 1", got)
+	}
+	if n := errorCount(t, r, "timeout"); n != 0 {
+		t.Errorf("the caller's deadline counted as %v device timeouts", n)
+	}
+}
+
+func TestCapturedImageCarriesTimeAndDevice(t *testing.T) {
+	at := time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+	o := fastOptions()
+	o.Now = func() time.Time { return at }
+	r := newRig(t, emu.Options{}, o)
+	got := r.presentAndCapture(t, testFinger(34))
+	if !got.Captured.Equal(at) || got.Device != r.d.String() {
+		t.Errorf("captured %v by %q", got.Captured, got.Device)
+	}
+}
