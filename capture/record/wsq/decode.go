@@ -10,8 +10,8 @@ import (
 )
 
 // DefaultMaxPixels bounds the frame size a Decoder accepts unless told
-// otherwise (8192 × 8192).
-const DefaultMaxPixels = 8192 * 8192
+// otherwise (4096 × 4096).
+const DefaultMaxPixels = 4096 * 4096
 
 // DecodeOptions configures a Decoder.
 type DecodeOptions struct {

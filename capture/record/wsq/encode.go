@@ -143,10 +143,14 @@ func (e *Encoder) normalise(img *image.Gray) *frame {
 	fr := &frame{black: 0, white: 255, width: w, height: h, encoder: encoderNumber,
 		mDec: newDecimal16(mean), rDec: newDecimal16(r)}
 	fr.mShift, fr.rScale = fr.mDec.value(), fr.rDec.value()
+	var lut [256]float32
+	for p := range lut {
+		lut[p] = (float32(p) - fr.mShift) / fr.rScale
+	}
 	for y := 0; y < h; y++ {
 		row := e.plane[y*w:][:w]
 		for x, p := range img.Pix[y*img.Stride:][:w] {
-			row[x] = (float32(p) - fr.mShift) / fr.rScale
+			row[x] = lut[p]
 		}
 	}
 	return fr
