@@ -39,9 +39,7 @@ func (p *parser) block(at int) error {
 		return err
 	}
 	p.pos = end
-	data := unstuff(p.d.unstuffed[:0], p.data[start:end])
-	p.d.unstuffed = data
-	return p.decodeCoefficients(&p.huff[id], data, start)
+	return p.decodeCoefficients(&p.huff[id], p.data[start:end], start)
 }
 
 // startBlocks prepares the coefficient buffer at the first block.
@@ -89,17 +87,6 @@ func (p *parser) entropyEnd() (int, error) {
 	return 0, formatErr("SOB", p.pos, ErrTruncated, "entropy-coded data starting here is not followed by a marker")
 }
 
-// unstuff removes the zero byte following each 0xFF.
-func unstuff(dst, src []byte) []byte {
-	for i := 0; i < len(src); i++ {
-		dst = append(dst, src[i])
-		if src[i] == 0xFF {
-			i++
-		}
-	}
-	return dst
-}
-
 // decodeCoefficients decodes symbols until the data ends or every
 // coefficient has been read. start is the file offset of the data, used in
 // error messages.
@@ -113,7 +100,7 @@ func (p *parser) decodeCoefficients(h *huffDecoder, data []byte, start int) erro
 		if st == symEnd {
 			return nil
 		}
-		where := start + br.pos
+		where := start + br.offset()
 		if st == symBad {
 			return formatErr("SOB", where, ErrFormat, "bits match no Huffman code (coefficient %d)", n)
 		}

@@ -41,7 +41,6 @@ type Decoder struct {
 	plane     []float32 // coefficients, then the reconstructed image
 	tmp       []float32
 	coef      []int32 // quantised coefficients in subband order
-	unstuffed []byte
 	sc        scratch
 }
 
