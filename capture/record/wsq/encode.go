@@ -99,6 +99,12 @@ func (e *Encoder) Encode(img *image.Gray, opts *Options) ([]byte, error) {
 	if w < MinDimension || h < MinDimension || w > MaxDimension || h > MaxDimension {
 		return nil, fmt.Errorf("%w: %d × %d pixels; each side must be %d to %d", ErrInvalidImage, w, h, MinDimension, MaxDimension)
 	}
+	return e.encode(img, o), nil
+}
+
+// encode compresses an image of any size from 1 × 1 up.
+func (e *Encoder) encode(img *image.Gray, o Options) []byte {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
 	e.plane = growFloats(e.plane, w*h)
 	e.tmp = growFloats(e.tmp, w*h)
 	fr := e.normalise(img)
@@ -119,7 +125,7 @@ func (e *Encoder) Encode(img *image.Gray, opts *Options) ([]byte, error) {
 	e.out = fr.append(e.out)
 	e.out = e.appendBlocks(e.out, blocks)
 	e.out = be16(e.out, markerEOI)
-	return e.out, nil
+	return e.out
 }
 
 // normalise fills the plane with (pixel − M) / R and returns the frame

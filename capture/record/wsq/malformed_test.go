@@ -118,3 +118,49 @@ func TestCorruptEntropyData(t *testing.T) {
 		}
 	}
 }
+
+// TestTinyFrames rewrites the frame size of a valid file to every size up
+// to 40 × 40: tiny subbands (down to a single sample or none) must decode
+// or fail cleanly.
+func TestTinyFrames(t *testing.T) {
+	good := smallFile(t)
+	sof := segmentAt(t, good, markerSOF)
+	d := NewDecoder(nil)
+	for w := 1; w <= 40; w++ {
+		for h := 1; h <= 40; h++ {
+			b := append([]byte(nil), good...)
+			binary.BigEndian.PutUint16(b[sof+6:], uint16(h))
+			binary.BigEndian.PutUint16(b[sof+8:], uint16(w))
+			img, _, err := d.Decode(b)
+			if err != nil {
+				var fe *FormatError
+				if !errors.As(err, &fe) {
+					t.Fatalf("%d×%d: %v", w, h, err)
+				}
+				continue
+			}
+			if img.Rect.Dx() != w || img.Rect.Dy() != h {
+				t.Fatalf("%d×%d: decoded %v", w, h, img.Rect)
+			}
+		}
+	}
+}
+
+// TestTinyImages codes images below MinDimension through the internal
+// encoder: the transform must handle subbands of one sample or none.
+func TestTinyImages(t *testing.T) {
+	d := NewDecoder(nil)
+	for w := 1; w < MinDimension; w += 3 {
+		for h := 1; h < MinDimension; h += 2 {
+			var e Encoder
+			data := e.encode(ridges(w, h, 1), Options{BitRate: 2.25, PPI: 500})
+			img, _, err := d.Decode(data)
+			if err != nil {
+				t.Fatalf("%d×%d: %v", w, h, err)
+			}
+			if img.Rect.Dx() != w || img.Rect.Dy() != h {
+				t.Fatalf("%d×%d: decoded %v", w, h, img.Rect)
+			}
+		}
+	}
+}
