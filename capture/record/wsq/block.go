@@ -39,7 +39,16 @@ func (p *parser) block(at int) error {
 		return err
 	}
 	p.pos = end
-	return p.decodeCoefficients(&p.huff[id], p.data[start:end], start)
+	// Restart markers split the data into intervals that each start on a
+	// byte boundary.
+	for start < end {
+		stop := restartAt(p.data[:end], start)
+		if err := p.decodeCoefficients(&p.huff[id], p.data[start:stop], start); err != nil {
+			return err
+		}
+		start = stop + 2
+	}
+	return nil
 }
 
 // startBlocks prepares the coefficient buffer at the first block.
@@ -69,6 +78,25 @@ func (p *parser) startBlocks(at int) error {
 	return nil
 }
 
+// isRestart reports whether 0xFF b is a restart marker RSTm (0xFFB0 to
+// 0xFFB7, modulo-8 count m). The reference decoder does not implement
+// restart intervals; this decoder accepts them anywhere in a block.
+func isRestart(b byte) bool { return b&0xF8 == 0xB0 }
+
+// restartAt returns the offset of the first restart marker in data at or
+// after start, or len(data).
+func restartAt(data []byte, start int) int {
+	for i := start; i+1 < len(data); i++ {
+		if data[i] == 0xFF {
+			if isRestart(data[i+1]) {
+				return i
+			}
+			i++
+		}
+	}
+	return len(data)
+}
+
 // entropyEnd finds the marker ending the entropy-coded data at p.pos.
 func (p *parser) entropyEnd() (int, error) {
 	data := p.data
@@ -79,7 +107,7 @@ func (p *parser) entropyEnd() (int, error) {
 		if i+1 >= len(data) {
 			break
 		}
-		if data[i+1] != 0 {
+		if data[i+1] != 0 && !isRestart(data[i+1]) {
 			return i, nil
 		}
 		i++

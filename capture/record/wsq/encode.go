@@ -65,6 +65,8 @@ type Encoder struct {
 	tokens     []token
 	sc         scratch
 	out        []byte
+
+	restartEvery int // tokens per restart interval; 0 writes none
 }
 
 // Encode writes img to w as WSQ; opts may be nil. Colour images are

@@ -81,3 +81,26 @@ func TestSegmentOrder(t *testing.T) {
 		t.Errorf("comments %q", info.Comments)
 	}
 }
+
+// TestRestartMarkers decodes a file whose blocks are cut into restart
+// intervals: each interval is padded to a byte and followed by RSTm.
+func TestRestartMarkers(t *testing.T) {
+	img := ridges(120, 100, 8)
+	var plain, cut Encoder
+	want, _, err := NewDecoder(nil).Decode(append([]byte(nil), plain.encode(img, Options{BitRate: 1, PPI: 500})...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut.restartEvery = 37
+	data := cut.encode(img, Options{BitRate: 1, PPI: 500})
+	if !bytes.Contains(data, []byte{0xFF, 0xB3}) {
+		t.Fatal("no restart markers written")
+	}
+	got, _, err := NewDecoder(nil).Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Error("file with restart markers decodes differently")
+	}
+}
