@@ -112,7 +112,7 @@ type parser struct {
 	pos      int
 	d        *Decoder
 	frame    *frame
-	synth    *synthesis
+	synth    reconstructor
 	haveDQT  bool
 	q, z     [numSubbands]float32
 	binC     float32

@@ -63,7 +63,8 @@ func TestMalformed(t *testing.T) {
 		{"JPEG", []byte{0xFF, 0xD8, 0xFF, 0xE0}, ErrFormat, "marker"},
 		{"no SOI", mutate(func(b []byte) []byte { return b[2:] }), ErrFormat, "SOI"},
 		{"EOI first", []byte{0xFF, 0xA0, 0xFF, 0xA1}, ErrFormat, "EOI"},
-		{"5/3 filters", mutate(func(b []byte) []byte { b[dtt+4], b[dtt+5] = 5, 3; return b }), ErrUnsupported, "DTT"},
+		{"8/8 filters", mutate(func(b []byte) []byte { b[dtt+4], b[dtt+5] = 8, 8; return b }), ErrUnsupported, "DTT"},
+		{"5/3 length mismatch", mutate(func(b []byte) []byte { b[dtt+4], b[dtt+5] = 5, 3; return b }), ErrFormat, "DTT"},
 		{"bad DTT sign", mutate(func(b []byte) []byte { b[dtt+6] = 7; return b }), ErrFormat, "DTT"},
 		{"zero width", mutate(func(b []byte) []byte { b[sof+8], b[sof+9] = 0, 0; return b }), ErrFormat, "SOF"},
 		{"huge frame", mutate(func(b []byte) []byte {
