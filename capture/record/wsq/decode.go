@@ -221,14 +221,23 @@ func (p *parser) info() *Info {
 	f := p.frame
 	in := &Info{Width: f.width, Height: f.height, PPI: -1, Black: f.black, White: f.white,
 		Encoder: f.encoder, Software: f.software, Comments: p.comments}
-	for _, c := range p.comments {
-		if ppi, ok := nistField(c, "PPI"); ok {
-			if v, err := strconv.Atoi(ppi); err == nil {
-				in.PPI = v
-			}
+	if ppi, ok := in.Attribute("PPI"); ok {
+		if v, err := strconv.Atoi(ppi); err == nil {
+			in.PPI = v
 		}
 	}
 	return in
+}
+
+// Attribute returns the value of an attribute of the NIST comment, such
+// as "PPI", "PIX_DEPTH" or "WSQ_BITRATE".
+func (in *Info) Attribute(name string) (string, bool) {
+	for _, c := range in.Comments {
+		if v, ok := nistField(c, name); ok {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // nistField returns the value of a NIST_COM attribute.

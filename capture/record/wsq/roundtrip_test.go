@@ -2,6 +2,7 @@ package wsq
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"math"
 	"testing"
@@ -35,6 +36,9 @@ func TestRoundTrip(t *testing.T) {
 		}
 		if out.Rect != img.Rect || info.PPI != DefaultPPI {
 			t.Fatalf("%d×%d: decoded %v at %d ppi", c.w, c.h, out.Rect, info.PPI)
+		}
+		if br, _ := info.Attribute("WSQ_BITRATE"); br != fmt.Sprintf("%f", c.rate) {
+			t.Errorf("%d×%d: WSQ_BITRATE %q", c.w, c.h, br)
 		}
 		p := psnr(img.Pix, out.Pix)
 		bpp := float64(8*len(data)) / float64(c.w*c.h)
