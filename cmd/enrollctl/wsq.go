@@ -20,6 +20,7 @@ import (
 const wsqUsage = `usage:
   enrollctl wsq encode IN.png|IN.raw OUT.wsq [--bitrate 0.75] [--ppi 500] [--size WxH] [--comment TEXT]
   enrollctl wsq decode IN.wsq OUT.png|OUT.raw
+  enrollctl wsq info IN.wsq
 A .raw file holds 8-bit grey pixels row by row; encoding one needs --size.`
 
 // runWSQ compresses a greyscale image to WSQ or decompresses one.
@@ -33,6 +34,8 @@ func runWSQ(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return wsqEncode(args[1:], stdout, stderr)
 	case "decode":
 		return wsqDecode(args[1:], stdout, stderr)
+	case "info":
+		return wsqInfo(args[1:], stdout)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, wsqUsage)
 		return nil
@@ -145,4 +148,26 @@ func wsqLoad(path, size string) (image.Image, error) {
 		return nil, fmt.Errorf("%s: %d bytes, but %d×%d needs %d", path, len(data), w, h, w*h)
 	}
 	return &image.Gray{Pix: data, Stride: w, Rect: image.Rect(0, 0, w, h)}, nil
+}
+
+// wsqInfo prints the frame header and comments of a WSQ file.
+func wsqInfo(args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return fmt.Errorf("wsq info: want one file, got %d arguments", len(args))
+	}
+	data, err := os.ReadFile(args[0])
+	if err != nil {
+		return err
+	}
+	_, info, err := wsq.NewDecoder(nil).Decode(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", args[0], err)
+	}
+	fmt.Fprintf(stdout, "size %d×%d\nppi %d\nbytes %d\nbits_per_pixel %.3f\nencoder %d\nsoftware %d\n",
+		info.Width, info.Height, info.PPI, len(data), float64(8*len(data))/float64(info.Width*info.Height),
+		info.Encoder, info.Software)
+	for i, c := range info.Comments {
+		fmt.Fprintf(stdout, "comment %d: %q\n", i+1, c)
+	}
+	return nil
 }

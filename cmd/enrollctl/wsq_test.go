@@ -45,6 +45,13 @@ func TestWSQCommandRoundTrip(t *testing.T) {
 	if err := runWSQ(ctx, []string{"decode", enc, dec}, &stdout, &stderr); err != nil {
 		t.Fatalf("decode: %v", err)
 	}
+	stdout.Reset()
+	if err := runWSQ(ctx, []string{"info", enc}, &stdout, &stderr); err != nil {
+		t.Fatalf("info: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "size 120×90\nppi 500\n") || !strings.Contains(stdout.String(), "WSQ_BITRATE 2.250000") {
+		t.Errorf("info output %q", stdout.String())
+	}
 	f, err := os.Open(dec)
 	if err != nil {
 		t.Fatal(err)
