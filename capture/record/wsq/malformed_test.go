@@ -165,3 +165,14 @@ func TestTinyImages(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatErrorMessage(t *testing.T) {
+	_, _, err := NewDecoder(nil).Decode([]byte{0xFF, 0xA0, 0xFF, 0xA2, 0x00, 0x05, 1, 2, 3})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	const want = "wsq: SOF at byte 4: frame header is 3 bytes, want 15"
+	if err.Error() != want {
+		t.Errorf("got %q, want %q", err, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/draw"
 	"math"
 	"testing"
 )
@@ -203,5 +204,22 @@ func TestStdlibRegistration(t *testing.T) {
 	}
 	if got.Bounds() != img.Bounds() {
 		t.Errorf("bounds %v", got.Bounds())
+	}
+}
+
+// TestColourInput encodes an RGBA image through the grey conversion.
+func TestColourInput(t *testing.T) {
+	g := ridges(80, 64, 6)
+	rgba := image.NewRGBA(g.Rect)
+	draw.Draw(rgba, rgba.Rect, g, image.Point{}, draw.Src)
+	var a, b bytes.Buffer
+	if err := Encode(&a, rgba, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := Encode(&b, g, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("RGBA copy of a grey image codes differently")
 	}
 }
