@@ -1,7 +1,6 @@
 package ansinist
 
 import (
-	"bytes"
 	"io"
 	"strconv"
 )
@@ -10,11 +9,30 @@ import (
 // content listing is checked against the records (see [Transaction.SetContent] to
 // rebuild it).
 func (t *Transaction) Marshal() ([]byte, error) {
-	var buf bytes.Buffer
-	if _, err := t.WriteTo(&buf); err != nil {
+	if err := t.checkContent(); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	size := 0
+	for _, r := range t.Records {
+		size += r.sizeHint()
+	}
+	buf := make([]byte, 0, size)
+	for i, r := range t.Records {
+		var err error
+		if buf, err = r.appendTo(buf, i+1); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// sizeHint estimates the encoded size of r (exact enough to avoid regrowing).
+func (r *Record) sizeHint() int {
+	n := 32
+	for i := range r.Fields {
+		n += 8 + valueLen(&r.Fields[i])
+	}
+	return n
 }
 
 // WriteTo writes the encoded transaction to w.
