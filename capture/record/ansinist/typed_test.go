@@ -187,9 +187,9 @@ func TestMarshalRejects(t *testing.T) {
 
 func TestValidateFindsViolations(t *testing.T) {
 	tx, _ := buildAll(t)
-	tx.Records[0].Set(TextField(9, "TCN-é"))        // non-ASCII in Type-1
-	tx.Records[1].Set(TextField(30, "\xff\xfe"))    // invalid UTF-8 with DCS UTF-8
-	tx.Records[3].Fields[1] = TextField(2, "7")     // Type-8 IDC no longer matches CNT
+	tx.Records[0].Set(TextField(9, "TCN-é"))     // non-ASCII in Type-1
+	tx.Records[1].Set(TextField(30, "\xff\xfe")) // invalid UTF-8 with DCS UTF-8
+	tx.Records[3].Fields[1] = TextField(2, "7")  // Type-8 IDC no longer matches CNT
 	err := tx.Validate()
 	for _, want := range []string{"field 1.009", "field 2.030", "field 8.002"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
