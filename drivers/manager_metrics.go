@@ -1,0 +1,84 @@
+package drivers
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/enrolld/enrolld/capture"
+)
+
+// errorKey groups device errors for enrolld_device_errors_total.
+type errorKey struct {
+	kind   capture.Kind
+	driver string
+	op     string
+}
+
+var (
+	deviceUpDesc = prometheus.NewDesc("enrolld_device_up",
+		"Whether every configured device of this kind and driver is loaded (1) or not (0).",
+		[]string{"kind", "driver"}, nil)
+	devicesDesc = prometheus.NewDesc("enrolld_devices",
+		"Number of configured devices in each state (pending, loaded, skipped, failed).",
+		[]string{"state"}, nil)
+	deviceErrorsDesc = prometheus.NewDesc("enrolld_device_errors_total",
+		"Device errors by kind, driver and operation (open: initialisation failed; others are counted by the code using the device).",
+		[]string{"kind", "driver", "op"}, nil)
+)
+
+// CountError counts one error of operation op ("capture", "liveview", …) on the
+// device called name, for enrolld_device_errors_total. Unknown names are ignored.
+func (m *Manager) CountError(name, op string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.entries[name]; ok {
+		m.errors[errorKey{kind: e.status.Kind, driver: e.spec.Driver, op: op}]++
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (m *Manager) Describe(ch chan<- *prometheus.Desc) {
+	ch <- deviceUpDesc
+	ch <- devicesDesc
+	ch <- deviceErrorsDesc
+}
+
+// Collect implements prometheus.Collector: one enrolld_device_up series per kind and
+// driver configured now, the count of devices per state, and the error counters
+// (an "open" counter at zero for every configured driver, so rates start from zero).
+func (m *Manager) Collect(ch chan<- prometheus.Metric) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	type group struct {
+		kind   capture.Kind
+		driver string
+	}
+	up := map[group]bool{}
+	states := map[State]int{StatePending: 0, StateLoaded: 0, StateSkipped: 0, StateFailed: 0}
+	errs := map[errorKey]uint64{}
+	for k, v := range m.errors {
+		errs[k] = v
+	}
+	for _, name := range m.order {
+		e := m.entries[name]
+		g := group{e.status.Kind, e.spec.Driver}
+		allUp, seen := up[g]
+		up[g] = (allUp || !seen) && e.status.State == StateLoaded
+		states[e.status.State]++
+		k := errorKey{kind: g.kind, driver: g.driver, op: "open"}
+		errs[k] += 0
+	}
+	for g, ok := range up {
+		v := 0.0
+		if ok {
+			v = 1
+		}
+		ch <- prometheus.MustNewConstMetric(deviceUpDesc, prometheus.GaugeValue, v, string(g.kind), g.driver)
+	}
+	for s, n := range states {
+		ch <- prometheus.MustNewConstMetric(devicesDesc, prometheus.GaugeValue, float64(n), string(s))
+	}
+	for k, n := range errs {
+		ch <- prometheus.MustNewConstMetric(deviceErrorsDesc, prometheus.CounterValue, float64(n),
+			string(k.kind), k.driver, k.op)
+	}
+}
