@@ -134,6 +134,9 @@ func checkTyped(t *testing.T, tx *Transaction) {
 	if _, err := tx.Header(); err != nil {
 		t.Errorf("header: %v", err)
 	}
+	if err := tx.Validate(); err != nil {
+		t.Errorf("validate: %v", err)
+	}
 	for i, r := range tx.Records {
 		var err error
 		switch r.Type {

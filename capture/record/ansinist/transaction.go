@@ -51,7 +51,7 @@ func (t *Transaction) Header() (*Header, error) {
 }
 
 // Validate checks what the parser does not: the Type-1 record is 7-bit ASCII with a
-// known version and valid dates; each record's IDC matches the content listing; text
+// known version (0200–0502) and its mandatory fields and dates; each record's IDC matches the content listing; text
 // of other records is valid UTF-8 when 1.015 declares UTF-8. It returns all violations
 // joined (each an *Error).
 func (t *Transaction) Validate() error {
@@ -69,8 +69,11 @@ func (t *Transaction) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := (&Header{Version: h.Version, TOT: h.TOT, Date: h.Date, DAI: h.DAI, ORI: h.ORI, TCN: h.TCN,
-		Priority: h.Priority, NSR: h.NSR, NTR: h.NTR}).check(); err != nil {
+	check := h.check
+	if legacyVersions[h.Version] {
+		check = h.checkFields
+	}
+	if err := check(); err != nil {
 		errs = append(errs, err)
 	}
 	cnt := t1.Field(3)

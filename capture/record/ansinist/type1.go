@@ -108,6 +108,13 @@ func (h *Header) check() error {
 	default:
 		return errAt(ErrValue, 1, 1, 2, -1, "version %q is not one of 0400, 0500, 0501, 0502", h.Version)
 	}
+	return h.checkFields()
+}
+
+// legacyVersions are versions this package reads (and Validate accepts) but does not write.
+var legacyVersions = map[string]bool{"0200": true, "0201": true, "0300": true}
+
+func (h *Header) checkFields() error {
 	for _, f := range []struct {
 		num int
 		v   string

@@ -197,3 +197,46 @@ func TestValidateFindsViolations(t *testing.T) {
 		}
 	}
 }
+
+func TestMarshalAddsLEN(t *testing.T) {
+	tx, err := NewTransaction(testHeader())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A hand-made record without 2.001.
+	if err := tx.Add(&Record{Type: 2, Fields: []Field{TextField(2, "00"), TextField(18, "X")}}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := tx.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Unmarshal(raw)
+	if err != nil || back.Records[1].Text(18) != "X" {
+		t.Fatalf("%v %+v", err, back)
+	}
+	tx.Records[1].Fields = append(tx.Records[1].Fields, TextField(18, "again"))
+	if _, err := tx.Marshal(); !errors.Is(err, ErrValue) {
+		t.Fatalf("duplicate field: %v", err)
+	}
+}
+
+func TestType13PNG(t *testing.T) {
+	fr := &FrictionRidgeImage{ImageInfo: ImageInfo{IDC: 1, Source: "LAB", Date: day, Width: 40, Height: 50, Scale: ScalePPI, HPS: 1000, VPS: 1000, Compression: CompressionPNG},
+		Type: 13, Impression: 4, Positions: []int{0}, Quality: []QualityMetric{{0, 55, "0FFF", 9}}, Data: []byte("\x89PNG\r\n\x1a\n")}
+	r, err := fr.Record()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Field(24) == nil || r.Field(24).Item(0, 1) != "55" || r.Field(22) != nil {
+		t.Fatalf("13.024 LQM not written: %+v", r.Fields)
+	}
+	back, err := FrictionRidgeImageOf(r)
+	if err != nil || back.Compression != CompressionPNG || back.Quality[0].ProductID != 9 {
+		t.Fatalf("%+v %v", back, err)
+	}
+	fr.NFIQ = []NFIQ{{0, 1}}
+	if _, err := fr.Record(); !errors.Is(err, ErrValue) {
+		t.Fatalf("NFIQ in Type-13 accepted: %v", err)
+	}
+}
