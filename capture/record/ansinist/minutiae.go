@@ -34,8 +34,10 @@ type RidgeCount struct{ A, B, Count int }
 // the fields of an INCITS 378 finger minutiae template written as ANSI/NIST text.
 type Minutiae378 struct {
 	IDC        int
-	Impression int    // 9.003 IMP
-	Format     string // 9.004 FMT; "" means "S" (standard)
+	Impression int // 9.003 IMP
+	// Format is 9.004 FMT; "" means "U", which ANSI/NIST-ITL 1-2011 requires unless the
+	// record carries the legacy fields 9.005–9.012 ("S").
+	Format string
 	// 9.126 CBI: CBEFF format owner, format type and product identifier.
 	FormatOwner, FormatType int
 	ProductID               string
@@ -65,7 +67,7 @@ func (m *Minutiae378) Record() (*Record, error) {
 	}
 	format := m.Format
 	if format == "" {
-		format = "S"
+		format = "U"
 	}
 	r := &Record{Type: 9, Fields: []Field{
 		TextField(1, "0"), TextField(2, fmt.Sprintf("%02d", m.IDC)), TextField(3, strconv.Itoa(m.Impression)), TextField(4, format),
