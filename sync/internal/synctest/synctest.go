@@ -4,6 +4,8 @@ package synctest
 
 import (
 	"crypto/tls"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -54,7 +56,7 @@ func New(t testing.TB, slice *central.Slice) *Env {
 	}
 	e.Addr = ln.Addr().String()
 	e.srv = &http.Server{Handler: e.Centre.Handler(), TLSConfig: pki.ServerTLS(c.TLS, c.CA.Cert),
-		ReadHeaderTimeout: 10 * time.Second}
+		ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	go e.srv.Serve(tls.NewListener(ln, e.srv.TLSConfig))
 	t.Cleanup(func() { e.srv.Close(); e.Centre.Close() })
 	return e
