@@ -60,7 +60,7 @@ func (st *Station) Refusal() Refusal {
 	if err := st.store.Err(); err != nil {
 		return Refusal{ReasonStorage, err.Error()}
 	}
-	if err := st.store.CheckSpace(0); err != nil {
+	if err := st.store.CheckSpace(st.lastSize.Load()); err != nil { // room for one more like the last
 		if errors.Is(err, outbox.ErrLowSpace) {
 			return Refusal{ReasonDiskSpace, err.Error()}
 		}

@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"net/http"
 	stdsync "sync"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -47,6 +48,7 @@ type Options struct {
 	TLS       *tls.Config       // client certificate + pinned CA (pki.ClientTLS)
 	CentreKey ed25519.PublicKey // verifies receipts and slice batches
 	Transport http.RoundTripper // optional transport override (tests)
+	Timeout   time.Duration     // per request to the centre, default 60 s
 
 	Concurrency int           // parallel uploads, default 2
 	BackoffBase time.Duration // first retry delay, default 1 s
@@ -83,6 +85,7 @@ type Station struct {
 	stop     chan struct{}
 	wg       stdsync.WaitGroup
 	closeMu  stdsync.Once
+	lastSize atomic.Int64 // size of the last sealed packet: the headroom the disk check asks for
 }
 
 // ErrRefused reports an enrollment refused by an offline limit; the error names the reason.
@@ -132,7 +135,7 @@ func Open(opt Options) (*Station, error) {
 	st := &Station{opt: opt, log: opt.Logger, kick: make(chan struct{}, 1), stop: make(chan struct{}), metrics: newMetrics()}
 	if opt.CentreURL != "" {
 		c, err := link.New(link.Options{BaseURL: opt.CentreURL, TLS: opt.TLS, CentreKey: opt.CentreKey,
-			StationID: opt.StationID, Transport: opt.Transport})
+			StationID: opt.StationID, Transport: opt.Transport, Timeout: opt.Timeout})
 		if err != nil {
 			return nil, err
 		}
@@ -234,6 +237,7 @@ func (st *Station) enrollLocked(e Enrollment) (string, error) {
 	if err := packet.Seal(&sealed, p, st.opt.Recipient); err != nil {
 		return "", err
 	}
+	st.lastSize.Store(int64(len(sealed.b)))
 	signed := append(p.Manifest.Encode(), p.Signature...)
 	err = st.store.Commit(outbox.Enrollment{ID: p.Manifest.ID, ContentHash: p.Manifest.ContentHash,
 		Counter: m.Counter, ChainHash: p.Hash(), Manifest: signed, Sealed: sealed.b, Operator: e.OperatorID})

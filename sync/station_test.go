@@ -25,7 +25,7 @@ import (
 // biometricParts returns parts that carry the signatures of real biometric formats, so the
 // plain-text scan has something to find if anything leaks.
 func biometricParts(rng *rand.Rand, size int) []packet.Part {
-	img := make([]byte, size)
+	img := make([]byte, max(size, 64))
 	for i := range img {
 		img[i] = byte(rng.Uint32())
 	}

@@ -81,6 +81,6 @@ func (e *Env) StationOptions(t testing.TB, dataDir, addr string) stsync.Options 
 		StationID: s.ID, SigningKey: s.Key, Recipient: s.Recipient,
 		Outbox:    outbox.Options{Dir: dataDir, Key: key, ReserveFree: 4 << 20, BallastSize: 1 << 20, ValueLogFileSize: 1 << 20, MemTableSize: 4 << 20},
 		CentreURL: "https://" + addr, TLS: pki.ClientTLS(s.TLS, s.CentreCA, "127.0.0.1"), CentreKey: s.CentreKey,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 500 * time.Millisecond, SlicePoll: -1,
+		BackoffBase: 20 * time.Millisecond, BackoffMax: 500 * time.Millisecond, SlicePoll: -1, Timeout: 5 * time.Second,
 	}
 }
