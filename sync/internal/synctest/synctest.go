@@ -66,21 +66,30 @@ func New(t testing.TB, slice *central.Slice) *Env {
 // ("" means the centre directly; pass a proxy's address to go through it).
 func (e *Env) StationOptions(t testing.TB, dataDir, addr string) stsync.Options {
 	t.Helper()
-	s, err := pki.LoadStation(e.StationDir)
+	if addr == "" {
+		addr = e.Addr
+	}
+	opt, err := Options(e.StationDir, dataDir, addr)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return opt
+}
+
+// Options loads a station directory into test-friendly Options (small Badger, fast backoff).
+func Options(stationDir, dataDir, addr string) (stsync.Options, error) {
+	s, err := pki.LoadStation(stationDir)
+	if err != nil {
+		return stsync.Options{}, err
 	}
 	key, err := outbox.LoadKeyFile(s.OutboxKeyFile)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if addr == "" {
-		addr = e.Addr
+		return stsync.Options{}, err
 	}
 	return stsync.Options{
 		StationID: s.ID, SigningKey: s.Key, Recipient: s.Recipient,
 		Outbox:    outbox.Options{Dir: dataDir, Key: key, ReserveFree: 4 << 20, BallastSize: 1 << 20, ValueLogFileSize: 1 << 20, MemTableSize: 4 << 20},
 		CentreURL: "https://" + addr, TLS: pki.ClientTLS(s.TLS, s.CentreCA, "127.0.0.1"), CentreKey: s.CentreKey,
 		BackoffBase: 20 * time.Millisecond, BackoffMax: 500 * time.Millisecond, SlicePoll: -1, Timeout: 5 * time.Second,
-	}
+	}, nil
 }
