@@ -9,12 +9,14 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/expfmt"
 
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/central"
@@ -181,6 +183,7 @@ enrolld_sync_uploads_total{result="acknowledged"} 20
 `), "enrolld_sync_uploads_total"); err != nil {
 		t.Fatal(err)
 	}
+	promtoolCheck(t, reg)
 	if err := st.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -225,3 +228,29 @@ func TestOfflineLimits(t *testing.T) {
 }
 
 var _ = outbox.Queued
+
+// promtoolCheck runs `promtool check metrics` on the registry's exposition when promtool is
+// installed (make deps installs it).
+func promtoolCheck(t *testing.T, reg *prometheus.Registry) {
+	t.Helper()
+	path, err := exec.LookPath("promtool")
+	if err != nil {
+		t.Log("promtool not installed; skipping the metrics lint")
+		return
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	for _, mf := range mfs {
+		if _, err := expfmt.MetricFamilyToText(&buf, mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(path, "check", "metrics")
+	cmd.Stdin = &buf
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("promtool check metrics: %v\n%s", err, out)
+	}
+}
