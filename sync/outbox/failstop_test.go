@@ -9,10 +9,11 @@ import (
 // TestFailStop: a storage operation that misses its deadline (as Badger does when it retries a
 // failing flush forever) fails the store: Failed() closes and every later call says so.
 func TestFailStop(t *testing.T) {
-	s, err := Open(Options{Dir: t.TempDir(), Key: testKey(), ReserveFree: 1, BallastSize: -1, IODeadline: 100 * time.Millisecond})
+	s, err := Open(Options{Dir: t.TempDir(), Key: testKey(), ReserveFree: 1, BallastSize: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.opt.IODeadline = 100 * time.Millisecond
 	hang := make(chan struct{})
 	defer close(hang)
 	if err := s.guard("stuck flush", func() error { <-hang; return nil }); !errors.Is(err, ErrFailed) {
