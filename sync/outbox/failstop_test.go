@@ -13,7 +13,7 @@ func TestFailStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.opt.IODeadline = 100 * time.Millisecond
+	s.deadline.Store(int64(100 * time.Millisecond))
 	hang := make(chan struct{})
 	defer close(hang)
 	if err := s.guard("stuck flush", func() error { <-hang; return nil }); !errors.Is(err, ErrFailed) {
