@@ -42,13 +42,19 @@ func NewTrustedKeys(keys ...ed25519.PublicKey) TrustedKeys {
 // signature against a pinned key, payload size and hash, device ids, protocol, version
 // newer than installed, not below the persisted lowest allowed version, device idle.
 func Check(b *Bundle, keys TrustedKeys, t Target) error {
-	if err := VerifySignature(b, keys); err != nil {
-		return err
-	}
-	if err := verifyPayload(b); err != nil {
+	if err := Verify(b, keys); err != nil {
 		return err
 	}
 	return checkTarget(&b.Manifest, t)
+}
+
+// Verify checks the signature against the pinned keys and the payload against the
+// signed size and hash: everything about a bundle that does not depend on a device.
+func Verify(b *Bundle, keys TrustedKeys) error {
+	if err := VerifySignature(b, keys); err != nil {
+		return err
+	}
+	return verifyPayload(b)
 }
 
 // VerifySignature checks the bundle's signature against the pinned keys.

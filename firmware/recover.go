@@ -33,10 +33,7 @@ func (u *Updater) recoverOne(ctx context.Context, e Entry) error {
 	}
 	b, err := ParseBundle(raw)
 	if err == nil {
-		err = VerifySignature(b, u.Keys)
-	}
-	if err == nil {
-		err = verifyPayload(b)
+		err = Verify(b, u.Keys)
 	}
 	if err != nil {
 		return u.abandon(e, fmt.Sprintf("kept bundle no longer verifies: %v", err))

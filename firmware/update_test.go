@@ -22,7 +22,7 @@ type fixture struct {
 	conf emu.Config
 }
 
-func newFixture(t *testing.T, cfg emu.Config) *fixture {
+func newFixture(t testing.TB, cfg emu.Config) *fixture {
 	t.Helper()
 	_, key, _ := ed25519.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, 64)))
 	dir := t.TempDir()
@@ -38,7 +38,7 @@ func newFixture(t *testing.T, cfg emu.Config) *fixture {
 }
 
 // bundle signs an emulated image of version v (size bytes) for the fixture's device.
-func (f *fixture) bundle(t *testing.T, v string, lowest string, size int) []byte {
+func (f *fixture) bundle(t testing.TB, v string, lowest string, size int) []byte {
 	t.Helper()
 	ver, _ := firmware.ParseVersion(v)
 	low, _ := firmware.ParseVersion(lowest)
@@ -56,7 +56,7 @@ func (f *fixture) bundle(t *testing.T, v string, lowest string, size int) []byte
 	return buf.Bytes()
 }
 
-func (f *fixture) current(t *testing.T) usb.DeviceDesc {
+func (f *fixture) current(t testing.TB) usb.DeviceDesc {
 	t.Helper()
 	devs, err := f.upd.Bus.Devices(context.Background())
 	if err != nil || len(devs) != 1 {

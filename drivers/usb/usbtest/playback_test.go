@@ -155,16 +155,15 @@ func TestPlaybackHoldsEarlyReadUntilItsTurn(t *testing.T) {
 		err  error
 	}
 	got := make(chan result, 2)
-	controlsDone := make(chan struct{})
 	go func() {
 		for {
 			buf := make([]byte, 4)
 			n, err := pb.Read(ctx, 0x81, buf)
-			select {
-			case <-controlsDone:
-			default:
+			pb.mu.Lock()
+			if !pb.done[0] || !pb.done[1] {
 				err = errors.Join(err, errors.New("read completed before the controls"))
 			}
+			pb.mu.Unlock()
 			got <- result{buf[:n], err}
 			if err != nil {
 				return
@@ -180,7 +179,6 @@ func TestPlaybackHoldsEarlyReadUntilItsTurn(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	close(controlsDone)
 	if r := <-got; r.err != nil || !bytes.Equal(r.data, []byte{0x56, 0xaa}) {
 		t.Fatalf("first read = %x, %v", r.data, r.err)
 	}
