@@ -17,39 +17,58 @@ var evfParams = []uint32{0x00100000, 0, 0}
 // ctx.Err()) or the camera fails. Cameras that do not list the EOS live-view operations
 // give an error wrapping capture.ErrNotSupported.
 func (d *Dev) LiveView(ctx context.Context, out chan<- capture.Frame) error {
-	if !d.info.Supports(OpCanonGetViewFinderData) || !d.info.Supports(OpCanonSetPropValueEx) {
-		return fmt.Errorf("ptp: %s has no live view (no EOS GetViewFinderData): %w", d.info.Model, capture.ErrNotSupported)
-	}
-	if err := d.setEVFOutput(ctx, CanonEVFOutputPC); err != nil {
+	if err := d.StartLiveView(ctx); err != nil {
 		return err
 	}
 	defer func() {
 		off, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.opts.Timeout)
 		defer cancel()
-		d.setEVFOutput(off, CanonEVFOutputOff)
-		d.opts.Metrics.LiveViewStopped("ptp")
+		d.StopLiveView(off)
 	}()
 	var seq uint64
 	for {
-		jpg, err := d.viewfinderFrame(ctx)
+		jpg, err := d.NextFrame(ctx)
 		if err != nil {
 			return err
 		}
-		if jpg == nil { // no new frame yet
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(d.opts.FramePoll):
-			}
-			continue
-		}
 		seq++
-		now := d.opts.Now()
-		d.opts.Metrics.LiveViewFrame("ptp", now)
 		select {
-		case out <- capture.Frame{JPEG: jpg, Seq: seq, Captured: now}:
+		case out <- capture.Frame{JPEG: jpg, Seq: seq, Captured: d.opts.Now()}:
 		case <-ctx.Done():
 			return ctx.Err()
+		}
+	}
+}
+
+// StartLiveView switches the viewfinder output to the PC. LiveView does this itself;
+// StartLiveView, NextFrame and StopLiveView are for callers that pull frames one by one.
+func (d *Dev) StartLiveView(ctx context.Context) error {
+	if !d.info.Supports(OpCanonGetViewFinderData) || !d.info.Supports(OpCanonSetPropValueEx) {
+		return fmt.Errorf("ptp: %s has no live view (no EOS GetViewFinderData): %w", d.info.Model, capture.ErrNotSupported)
+	}
+	return d.setEVFOutput(ctx, CanonEVFOutputPC)
+}
+
+// StopLiveView switches the viewfinder output off.
+func (d *Dev) StopLiveView(ctx context.Context) error {
+	d.opts.Metrics.LiveViewStopped("ptp")
+	return d.setEVFOutput(ctx, CanonEVFOutputOff)
+}
+
+// NextFrame polls the viewfinder until a new frame is ready and returns its JPEG.
+func (d *Dev) NextFrame(ctx context.Context) ([]byte, error) {
+	for {
+		jpg, err := d.viewfinderFrame(ctx)
+		if err != nil || jpg != nil {
+			if err == nil {
+				d.opts.Metrics.LiveViewFrame("ptp", d.opts.Now())
+			}
+			return jpg, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(d.opts.FramePoll):
 		}
 	}
 }

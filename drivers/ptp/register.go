@@ -10,8 +10,8 @@ import (
 	"github.com/enrolld/enrolld/drivers/usb"
 )
 
-// EmulatorID is the USB id package emu presents (pid.codes' test product id).
-var EmulatorID = usb.ID{Vendor: 0x1209, Product: 0x0001}
+// EmulatorID is the USB id package emu presents (a pid.codes test product id).
+var EmulatorID = usb.ID{Vendor: 0x1209, Product: 0x0002}
 
 func init() {
 	drivers.Register(drivers.Driver{

@@ -40,6 +40,10 @@ type Options struct {
 	FrameRate float64
 	// ShutterDelay is the time from InitiateCapture to ObjectAdded; default 100 ms.
 	ShutterDelay time.Duration
+	// Now is the camera's clock (capture dates, scene time, frame pacing); default
+	// time.Now. A fixed clock with FrameRate < 0 makes sessions reproducible for
+	// recorded transcripts.
+	Now func() time.Time
 	// Image, if set, replaces the synthetic scene as the source of stills and frames
 	// (a JPEG served as is).
 	Image []byte
@@ -61,6 +65,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.FrameRate == 0 {
 		r.FrameRate = 30
+	}
+	if r.Now == nil {
+		r.Now = time.Now
 	}
 	if r.ShutterDelay == 0 {
 		r.ShutterDelay = 100 * time.Millisecond
@@ -129,7 +136,7 @@ var _ usb.Device = (*Camera)(nil)
 func New(opts *Options) *Camera {
 	o := opts.withDefaults()
 	c := &Camera{
-		opts: o, start: time.Now(), wake: make(chan struct{}),
+		opts: o, start: o.Now(), wake: make(chan struct{}),
 		objects: map[uint32]object{}, nextHandle: 0x1000, props: map[uint16][]byte{},
 	}
 	c.desc = usb.DeviceDesc{

@@ -109,7 +109,7 @@ func (c *Camera) initiateCapture(tid uint32) (ptp.RespCode, []uint32, []byte) {
 	img := c.still()
 	h := c.nextHandle
 	c.nextHandle++
-	now := time.Now().UTC().Format("20060102T150405")
+	now := c.opts.Now().UTC().Format("20060102T150405")
 	c.objects[h] = object{data: img, info: ptp.ObjectInfo{
 		StorageID: storageID, Format: ptp.FormatEXIFJPEG, CompressedSize: uint32(len(img)),
 		ImageWidth: uint32(c.opts.StillWidth), ImageHeight: uint32(c.opts.StillHeight), ImageBitDepth: 24,
@@ -147,7 +147,7 @@ func (c *Camera) setPropEx(in []byte) ptp.RespCode {
 // viewfinder serves one live-view frame, or "not ready" when the viewfinder is off or
 // the next frame is not due yet.
 func (c *Camera) viewfinder() (ptp.RespCode, []uint32, []byte) {
-	now := time.Now()
+	now := c.opts.Now()
 	if !c.evfOn || c.opts.FrameRate > 0 && now.Sub(c.lastFrame) < time.Duration(float64(time.Second)/c.opts.FrameRate) {
 		return ptp.RespCanonNotReady, nil, nil
 	}

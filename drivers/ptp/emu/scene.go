@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math"
-	"time"
 )
 
 // shape is a filled ellipse in scene units: the face is about 0.56 units tall and the
@@ -110,7 +109,7 @@ func (c *Camera) still() []byte {
 	if c.opts.Image != nil {
 		return c.opts.Image
 	}
-	return encode(c.opts.StillWidth, c.opts.StillHeight, time.Since(c.start).Seconds())
+	return encode(c.opts.StillWidth, c.opts.StillHeight, c.opts.Now().Sub(c.start).Seconds())
 }
 
 // frame returns a live-view JPEG at scene time t. c.mu is held.
