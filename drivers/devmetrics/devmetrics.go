@@ -102,6 +102,14 @@ func (m *Metrics) DeviceError(driver, kind string) {
 	m.errors.WithLabelValues(driver, kind).Inc()
 }
 
+// DeviceErrors counts n device errors of one kind at once (bytes of line noise, say).
+func (m *Metrics) DeviceErrors(driver, kind string, n int) {
+	if m == nil || n <= 0 {
+		return
+	}
+	m.errors.WithLabelValues(driver, kind).Add(float64(n))
+}
+
 // LiveViewFrame counts a frame received at t and updates the driver's frame rate.
 func (m *Metrics) LiveViewFrame(driver string, t time.Time) {
 	if m == nil {

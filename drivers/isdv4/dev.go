@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/serial"
 )
 
@@ -35,6 +36,8 @@ type Options struct {
 	PollInterval time.Duration
 	// Now stamps samples; default time.Now.
 	Now func() time.Time
+	// Metrics, if set, counts line errors (noise bytes, truncated packets, unplugging).
+	Metrics *devmetrics.Metrics
 }
 
 func (o *Options) withDefaults() Options {
@@ -94,6 +97,7 @@ func New(ctx context.Context, port serial.Port, opts *Options) (*Dev, error) {
 		}
 		tried = append(tried, fmt.Sprintf("%d: %v", baud, err))
 	}
+	d.opts.Metrics.DeviceError("isdv4", "no_answer")
 	return nil, fmt.Errorf("%w on %s (%v)", ErrNoAnswer, port, tried)
 }
 

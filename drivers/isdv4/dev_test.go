@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/isdv4"
 	"github.com/enrolld/enrolld/drivers/isdv4/emu"
 	"github.com/enrolld/enrolld/drivers/serial"
@@ -131,7 +134,9 @@ func TestNoAnswer(t *testing.T) {
 
 func TestNoiseAndTruncation(t *testing.T) {
 	e, port := startEmu(t, &emu.Options{Seed: 7})
-	d, err := isdv4.New(context.Background(), port, fastOpts)
+	o := *fastOpts
+	o.Metrics = devmetrics.New(nil)
+	d, err := isdv4.New(context.Background(), port, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +164,9 @@ func TestNoiseAndTruncation(t *testing.T) {
 	st := d.Stats()
 	if st.Truncated < 3 {
 		t.Errorf("scanner stats %+v: want the 3 truncated packets counted", st)
+	}
+	if n := testutil.CollectAndCount(o.Metrics, "enrolld_device_errors_total"); n != 2 {
+		t.Errorf("%d device error series, want noise and truncated", n)
 	}
 }
 

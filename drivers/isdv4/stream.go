@@ -29,6 +29,8 @@ func (d *Dev) Stream(ctx context.Context, out chan<- capture.PenSample) error {
 		d.mu.Lock()
 		d.stats = sc.Stats
 		d.mu.Unlock()
+		d.opts.Metrics.DeviceErrors("isdv4", "noise", sc.Stats.Dropped)
+		d.opts.Metrics.DeviceErrors("isdv4", "truncated", sc.Stats.Truncated)
 	}()
 	buf := make([]byte, 256)
 	for {
@@ -79,8 +81,10 @@ func (d *Dev) endStream() {
 
 func (d *Dev) lineError(err error) error {
 	if errors.Is(err, serial.ErrGone) || errors.Is(err, serial.ErrClosed) {
+		d.opts.Metrics.DeviceError("isdv4", "unplugged")
 		return fmt.Errorf("isdv4: %s: %w: %w", d.port, capture.ErrUnplugged, err)
 	}
+	d.opts.Metrics.DeviceError("isdv4", "line")
 	return fmt.Errorf("isdv4: %s: %w", d.port, err)
 }
 

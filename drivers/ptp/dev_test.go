@@ -6,10 +6,14 @@ import (
 	"errors"
 	"image/jpeg"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/ptp"
 	"github.com/enrolld/enrolld/drivers/ptp/emu"
 	"github.com/enrolld/enrolld/drivers/usb"
@@ -201,4 +205,40 @@ func (n noIface) Descriptor() usb.DeviceDesc {
 	d := n.Camera.Descriptor()
 	d.Configs = nil
 	return d
+}
+
+func TestMetrics(t *testing.T) {
+	m := devmetrics.New(nil)
+	cam := emu.New(&emu.Options{FrameRate: -1, FrameWidth: 64, FrameHeight: 48, StillWidth: 64, StillHeight: 64, ShutterDelay: time.Millisecond})
+	defer cam.Close()
+	o := *fast
+	o.Metrics = m
+	d, err := ptp.New(context.Background(), cam, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d.CaptureStill(ctx)
+	cam.Inject(emu.FaultMalformed)
+	d.CaptureStill(ctx)
+	d.StartLiveView(ctx)
+	for i := 0; i < 4; i++ {
+		d.NextFrame(ctx)
+	}
+	d.StopLiveView(ctx)
+	want := `
+# HELP enrolld_captures_total Captures attempted, by device class (finger, camera, signature) and outcome.
+# TYPE enrolld_captures_total counter
+enrolld_captures_total{kind="camera",outcome="error"} 1
+enrolld_captures_total{kind="camera",outcome="ok"} 1
+# HELP enrolld_device_errors_total Device errors by driver and kind (timeout, stall, busy, malformed, unplugged, line).
+# TYPE enrolld_device_errors_total counter
+enrolld_device_errors_total{driver="ptp",kind="malformed"} 1
+# HELP enrolld_liveview_frames_total Live-view frames received from cameras, by driver.
+# TYPE enrolld_liveview_frames_total counter
+enrolld_liveview_frames_total{driver="ptp"} 4
+`
+	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "enrolld_captures_total", "enrolld_device_errors_total", "enrolld_liveview_frames_total"); err != nil {
+		t.Error(err)
+	}
 }

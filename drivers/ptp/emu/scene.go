@@ -119,3 +119,7 @@ func (c *Camera) frame(t float64) []byte {
 	}
 	return encode(c.opts.FrameWidth, c.opts.FrameHeight, t)
 }
+
+// EncodeScene renders the scene at time t as a w × h JPEG (quality 85), for callers
+// that want to supply a fixed image through Options.Image.
+func EncodeScene(w, h int, t float64) []byte { return encode(w, h, t) }
