@@ -53,7 +53,8 @@ func (c *conn) readData(ctx context.Context, op OpCode, tid uint32, h Header, n 
 	if n < total && n < len(c.buf) {
 		return nil, fmt.Errorf("%w data phase: short packet at %d of %d bytes", ErrMalformed, n, total)
 	}
-	data := make([]byte, 0, total-HeaderLen)
+	// Grow as bytes arrive rather than trusting the announced length with memory.
+	data := make([]byte, 0, min(total-HeaderLen, 1<<20))
 	data = append(data, c.buf[HeaderLen:n]...)
 	got, lastFull := n, n == len(c.buf)
 	for got < total {
