@@ -110,10 +110,11 @@ type Camera struct {
 	lastTID    uint32
 	remote     bool
 	evfOn      bool
-	lastFrame  time.Time
+	nextFrame  time.Time // when the next live-view frame is due
 	objects    map[uint32]object
 	nextHandle uint32
 	props      map[uint16][]byte
+	frames     map[int][]byte // live-view JPEGs by scene frame index
 	violations []string
 	log        []string
 }

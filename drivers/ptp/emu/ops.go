@@ -148,10 +148,21 @@ func (c *Camera) setPropEx(in []byte) ptp.RespCode {
 // the next frame is not due yet.
 func (c *Camera) viewfinder() (ptp.RespCode, []uint32, []byte) {
 	now := c.opts.Now()
-	if !c.evfOn || c.opts.FrameRate > 0 && now.Sub(c.lastFrame) < time.Duration(float64(time.Second)/c.opts.FrameRate) {
+	if !c.evfOn {
 		return ptp.RespCanonNotReady, nil, nil
 	}
-	c.lastFrame = now
+	if c.opts.FrameRate > 0 {
+		// Frames fall due on a fixed grid, as a sensor's readout clock runs; a host
+		// more than a frame late resynchronises the grid to now.
+		if now.Before(c.nextFrame) {
+			return ptp.RespCanonNotReady, nil, nil
+		}
+		period := time.Duration(float64(time.Second) / c.opts.FrameRate)
+		c.nextFrame = c.nextFrame.Add(period)
+		if now.Sub(c.nextFrame) > period {
+			c.nextFrame = now.Add(period)
+		}
+	}
 	frame := c.frame(now.Sub(c.start).Seconds())
 	info := ptp.EVFBlock(evfBlockInfo, make([]byte, 8))
 	return ptp.RespOK, nil, append(info, ptp.EVFBlock(1, frame)...)

@@ -16,10 +16,18 @@ type shape struct {
 	shade          float64 // darken towards the rim by this fraction (roundness)
 }
 
+// scenePeriod is how long the scene takes to repeat itself.
+const scenePeriod = 8.0
+
+// sceneFPS is the rate at which live-view frames are cached: the scene is rendered at
+// most scenePeriod × sceneFPS times, and then served from the cache.
+const sceneFPS = 30
+
 // scene lists the shapes of a head and shoulders at time t (seconds): the head sways a
-// little and the eyes blink every four seconds, so live-view frames differ.
+// little and the eyes blink every four seconds, so live-view frames differ. The scene
+// repeats every scenePeriod seconds.
 func scene(t float64) []shape {
-	dx, dy := 0.02*math.Sin(1.3*t), 0.01*math.Sin(0.7*t)
+	dx, dy := 0.02*math.Sin(2*math.Pi*t/4), 0.01*math.Sin(2*math.Pi*t/scenePeriod)
 	blink := math.Mod(t, 4) < 0.15
 	skin := color.RGBA{226, 184, 154, 255}
 	dark := color.RGBA{62, 42, 32, 255}
@@ -112,12 +120,22 @@ func (c *Camera) still() []byte {
 	return encode(c.opts.StillWidth, c.opts.StillHeight, c.opts.Now().Sub(c.start).Seconds())
 }
 
-// frame returns a live-view JPEG at scene time t. c.mu is held.
+// frame returns a live-view JPEG at scene time t, quantised to 1/sceneFPS s and
+// cached: the scene repeats, so after one period frames cost no rendering. c.mu is held.
 func (c *Camera) frame(t float64) []byte {
 	if c.opts.Image != nil {
 		return c.opts.Image
 	}
-	return encode(c.opts.FrameWidth, c.opts.FrameHeight, t)
+	k := int(math.Mod(t, scenePeriod) * sceneFPS)
+	if b, ok := c.frames[k]; ok {
+		return b
+	}
+	b := encode(c.opts.FrameWidth, c.opts.FrameHeight, float64(k)/sceneFPS)
+	if c.frames == nil {
+		c.frames = map[int][]byte{}
+	}
+	c.frames[k] = b
+	return b
 }
 
 // EncodeScene renders the scene at time t as a w × h JPEG (quality 85), for callers

@@ -93,3 +93,18 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// BenchmarkEncodeScene is the cost of one new frame: drawing the scene and encoding
+// it as JPEG (the emulator pays it at most 240 times per frame size, then caches).
+func BenchmarkEncodeScene(b *testing.B) {
+	for _, s := range []struct {
+		name string
+		w, h int
+	}{{"640x480", 640, 480}, {"1024x680", 1024, 680}, {"still960x1280", 960, 1280}} {
+		b.Run(s.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				encode(s.w, s.h, float64(i)/30)
+			}
+		})
+	}
+}
