@@ -34,6 +34,9 @@ type Options struct {
 	// PollInterval is the read timeout while streaming (how quickly Stream notices its
 	// context ending); default 50 ms.
 	PollInterval time.Duration
+	// SampleInterval is the sensor's nominal time between samples, used to date
+	// samples that arrive together; default 1/130 s.
+	SampleInterval time.Duration
 	// Now stamps samples; default time.Now.
 	Now func() time.Time
 	// Metrics, if set, counts line errors (noise bytes, truncated packets, unplugging).
@@ -56,6 +59,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.PollInterval == 0 {
 		r.PollInterval = 50 * time.Millisecond
+	}
+	if r.SampleInterval <= 0 {
+		r.SampleInterval = time.Second / 130
 	}
 	if r.Now == nil {
 		r.Now = time.Now

@@ -86,6 +86,9 @@ func TestStreamOverPty(t *testing.T) {
 		if g.X != w.X || g.Y != w.Y || g.Pressure != w.Pressure || g.Tip != w.Tip || g.Proximity != w.Proximity || g.MaxPressure != 1023 {
 			t.Fatalf("sample %d = %+v, want packet %+v", i, g, w)
 		}
+		if i > 0 && g.Time.Before(got[i-1].Time) {
+			t.Fatalf("sample %d is dated before sample %d", i, i-1)
+		}
 		if g.XMM != float64(w.X)/100 || g.Time.IsZero() {
 			t.Fatalf("sample %d: %v mm, time %v", i, g.XMM, g.Time)
 		}
