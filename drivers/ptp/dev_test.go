@@ -142,6 +142,7 @@ func TestFaults(t *testing.T) {
 		{emu.FaultStall, usb.ErrStall},
 		{emu.FaultTimeout, usb.ErrTimeout},
 		{emu.FaultMalformed, ptp.ErrMalformed},
+		{emu.FaultLate, usb.ErrTimeout}, // and the late answer is skipped next time
 	}
 	for _, c := range cases {
 		cam, d := open(t, &emu.Options{ShutterDelay: time.Millisecond, StillWidth: 64, StillHeight: 64})

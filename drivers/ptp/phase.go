@@ -10,11 +10,7 @@ import (
 // is a whole number of packets, the camera then sends a zero-length packet, which is
 // read here unless the transfer that carried the last bytes already ended on it.
 func (c *conn) readPhase(ctx context.Context, op OpCode, tid uint32) (Container, []byte, error) {
-	n, err := c.read(ctx, c.buf)
-	if err != nil {
-		return Container{}, nil, err
-	}
-	h, err := ParseHeader(c.buf[:n])
+	n, h, err := c.readFirst(ctx, tid)
 	if err != nil {
 		return Container{}, nil, err
 	}
@@ -79,4 +75,24 @@ func (c *conn) readData(ctx context.Context, op OpCode, tid uint32, h Header, n 
 		}
 	}
 	return data, nil
+}
+
+// readFirst reads the first transfer of the camera's answer to transaction tid,
+// skipping late responses to earlier transactions (a camera that answered after the
+// initiator had given up and cancelled).
+func (c *conn) readFirst(ctx context.Context, tid uint32) (int, Header, error) {
+	for skipped := 0; ; skipped++ {
+		n, err := c.read(ctx, c.buf)
+		if err != nil {
+			return 0, Header{}, err
+		}
+		h, err := ParseHeader(c.buf[:n])
+		if err != nil {
+			return 0, h, err
+		}
+		stale := h.Type == TypeResponse && h.TID < tid && int(h.Length) == n
+		if !stale || skipped == 3 {
+			return n, h, nil
+		}
+	}
 }

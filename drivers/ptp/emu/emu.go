@@ -88,6 +88,9 @@ const (
 	FaultTimeout
 	// FaultMalformed sends a response whose length field is wrong.
 	FaultMalformed
+	// FaultLate holds the response back until the host gives up and cancels, then
+	// sends it: a late answer the host must recognise as stale.
+	FaultLate
 )
 
 // Camera is a running emulated camera. It implements usb.Device.
@@ -104,6 +107,7 @@ type Camera struct {
 	pending    *pendingOut   // a command waiting for its data-out phase
 	awaitZLP   bool          // a data-out phase of whole packets needs its ZLP
 	faults     []Fault
+	late       []byte // a held-back response (FaultLate)
 	stalledIn  bool
 	unplugged  bool
 	session    uint32

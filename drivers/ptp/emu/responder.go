@@ -113,6 +113,10 @@ func (c *Camera) respond(op ptp.OpCode, tid uint32, params []uint32, in []byte) 
 	}
 	code, rp, data := c.execute(op, tid, params, in)
 	c.log = append(c.log, fmt.Sprintf("%v tid=%d -> %v", op, tid, code))
+	if fault == FaultLate {
+		c.late = ptp.NewParamContainer(ptp.TypeResponse, uint16(code), tid, rp...).Marshal()
+		return
+	}
 	if data != nil && code == ptp.RespOK {
 		c.queueData(op, tid, data)
 	}

@@ -181,6 +181,9 @@ func (c *Camera) Control(ctx context.Context, rType, request uint8, value, index
 // and a swallowed command. c.mu is held.
 func (c *Camera) cancel(tid uint32) {
 	c.in, c.out, c.pending, c.awaitZLP = nil, nil, nil, false
+	if c.late != nil {
+		c.in, c.late = append(c.in, c.late), nil
+	}
 	c.log = append(c.log, fmt.Sprintf("cancel tid=%d", tid))
 	c.signal()
 }
