@@ -190,3 +190,21 @@ func TestUnplugDuringStream(t *testing.T) {
 		t.Fatalf("Stream after unplug: %v, want capture.ErrUnplugged", err)
 	}
 }
+
+// TestProbeWhileSampling: the sensor is already streaming a stroke when the driver
+// starts; stop, settle and flush must clear the line before the query.
+func TestProbeWhileSampling(t *testing.T) {
+	e, port := startEmu(t, &emu.Options{SamplingAtStart: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	long := []emu.Stroke{{{X: 10, Y: 10}, {X: 200, Y: 10}, {X: 200, Y: 150}}}
+	go e.Draw(ctx, long)
+	time.Sleep(30 * time.Millisecond) // packets are on the line
+	d, err := isdv4.New(context.Background(), port, fastOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Caps().MaxX != 26202 {
+		t.Errorf("caps %+v", d.Caps())
+	}
+}
