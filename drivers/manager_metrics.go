@@ -64,8 +64,9 @@ func (m *Manager) Collect(ch chan<- prometheus.Metric) {
 		allUp, seen := up[g]
 		up[g] = (allUp || !seen) && e.status.State == StateLoaded
 		states[e.status.State]++
-		k := errorKey{kind: g.kind, driver: g.driver, op: "open"}
-		errs[k] += 0
+		if k := (errorKey{kind: g.kind, driver: g.driver, op: "open"}); errs[k] == 0 {
+			errs[k] = 0 // every configured driver has an open counter, from zero
+		}
 	}
 	for g, ok := range up {
 		v := 0.0

@@ -2,6 +2,7 @@ package drivers
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -227,5 +228,36 @@ func TestManagerLateOpenIsReleased(t *testing.T) {
 	}
 	if late.halted.Load() != 1 {
 		t.Error("a device whose open finished after the timeout was not halted")
+	}
+}
+
+func TestManagerLost(t *testing.T) {
+	m, lab, reg := newTestManager(t, nil)
+	ctx := context.Background()
+	m.Apply(ctx, []Spec{{Name: "a", Driver: "fake", Emulate: true, Options: Options{"model": "A"}}})
+	dev, _ := m.Device("a")
+	if !m.Lost("a", errors.New("fake: unplugged")) {
+		t.Fatal("Lost(a) = false for a loaded device")
+	}
+	if m.Lost("a", errors.New("again")) || m.Lost("nosuch", nil) {
+		t.Error("Lost = true for a device that is not loaded")
+	}
+	st := m.Devices()[0]
+	if st.State != StateSkipped || st.Reason != "device lost: fake: unplugged" || st.Info != nil {
+		t.Errorf("after Lost: %+v", st)
+	}
+	if dev.(*fakeScanner).halted.Load() != 1 || !lab.devices()[0].closed.Load() {
+		t.Error("a lost device was not halted and its transport closed")
+	}
+	want := `
+# HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
+# TYPE enrolld_device_up gauge
+enrolld_device_up{driver="fake",kind="finger"} 0
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_device_up"); err != nil {
+		t.Error(err)
+	}
+	if c := m.Retry(ctx); c[0].Action != "retried" || c[0].Status.State != StateLoaded {
+		t.Errorf("retry after a loss: %+v", c[0])
 	}
 }
