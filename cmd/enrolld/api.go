@@ -40,6 +40,7 @@ func (d *daemon) status() api.Status {
 		NotReady:        reason,
 		StoragePath:     d.storage.Dir(),
 		Devices:         counts,
+		Drivers:         d.opts.registry.Names(),
 		LastReload:      lastReload,
 		LastReloadError: reloadErr,
 	}

@@ -197,7 +197,8 @@ func TestDaemonReadyAndAPI(t *testing.T) {
 	td.waitReady(t)
 	decodeJSON(t, td, api.PathStatus, &st)
 	if !st.Ready || st.Station.ID != "test-01" || st.Devices[drivers.StateLoaded] != 2 ||
-		st.Devices[drivers.StateFailed] != 1 || st.Build.GoVersion == "" {
+		st.Devices[drivers.StateFailed] != 1 || st.Build.GoVersion == "" ||
+		strings.Join(st.Drivers, ",") != "fakeusb,gate" {
 		t.Errorf("status when ready: %+v", st)
 	}
 	var devs api.Devices
