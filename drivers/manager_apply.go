@@ -16,7 +16,11 @@ import (
 func (m *Manager) Apply(ctx context.Context, specs []Spec) []Change {
 	m.applyMu.Lock()
 	defer m.applyMu.Unlock()
+	return m.apply(ctx, specs)
+}
 
+// apply is Apply with applyMu held.
+func (m *Manager) apply(ctx context.Context, specs []Spec) []Change {
 	changes, release, open := m.plan(specs)
 	for _, e := range release {
 		e.release()
@@ -53,13 +57,15 @@ func (m *Manager) Apply(ctx context.Context, specs []Spec) []Change {
 // Retry tries again every device that is not loaded (for instance a scanner that
 // was unplugged at start) and returns what it did; loaded devices are left alone.
 func (m *Manager) Retry(ctx context.Context) []Change {
+	m.applyMu.Lock()
+	defer m.applyMu.Unlock()
 	m.mu.Lock()
 	specs := make([]Spec, 0, len(m.order))
 	for _, name := range m.order {
 		specs = append(specs, m.entries[name].spec)
 	}
 	m.mu.Unlock()
-	return m.Apply(ctx, specs)
+	return m.apply(ctx, specs)
 }
 
 // plan swaps in the new set of entries (new and retried ones pending) and returns

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers/usb"
@@ -36,26 +37,40 @@ func (r opened) release() {
 	_ = e.release()
 }
 
-// openWithin opens e's device within OpenTimeout. A driver that ignores its context
-// does not hold up the daemon: its result is released whenever it comes.
+// errOpenTimeout is the cause of an open context that ran out of time.
+var errOpenTimeout = errors.New("drivers: initialisation timed out")
+
+// openWithin opens e's device within OpenTimeout. The context the driver and the
+// emulator get is cancelled when the time is up or ctx ends while they are still
+// opening, and otherwise stays valid after a successful open, so a driver may tie
+// background work to it (Halt still has to stop that work). A driver that ignores
+// its context does not hold up the daemon: its result is released whenever it comes.
 func (m *Manager) openWithin(ctx context.Context, e *entry) opened {
-	ctx, cancel := context.WithTimeout(ctx, m.opts.OpenTimeout)
-	defer cancel()
+	openCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	timer := time.AfterFunc(m.opts.OpenTimeout, func() { cancel(errOpenTimeout) })
+	stopFollowing := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	defer func() {
+		timer.Stop()
+		stopFollowing()
+	}()
 	done := make(chan opened, 1)
-	go func() { done <- m.open(ctx, e) }()
+	go func() { done <- m.open(openCtx, e) }()
 	select {
 	case r := <-done:
+		if r.state != StateLoaded {
+			cancel(nil)
+		}
 		return r
-	case <-ctx.Done():
+	case <-openCtx.Done():
 		go func() {
 			r := <-done
 			r.release()
 			m.unclaim(e)
 		}()
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if errors.Is(context.Cause(openCtx), errOpenTimeout) {
 			return failed(e.status.Kind, "initialisation did not finish within %s", m.opts.OpenTimeout)
 		}
-		return failed(e.status.Kind, "initialisation cancelled: %v", context.Cause(ctx))
+		return failed(e.status.Kind, "initialisation cancelled: %v", context.Cause(openCtx))
 	}
 }
 
@@ -96,9 +111,7 @@ func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 	}
 	switch {
 	case em.USB != nil && d.OpenUSB != nil:
-		// The emulator outlives this call (closing it stops it), so its context does
-		// not end with the open timeout; openWithin still bounds how long we wait.
-		t, err := em.USB(context.WithoutCancel(ctx), s.Options)
+		t, err := em.USB(ctx, s.Options)
 		if err != nil {
 			return failed(d.Kind, "starting the %s emulator: %v", d.Name, err)
 		}
@@ -109,7 +122,7 @@ func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 		}
 		return opened{dev: dev, closers: []io.Closer{t}, kind: d.Kind, state: StateLoaded}
 	case em.Serial != nil && d.OpenSerial != nil:
-		path, stop, err := em.Serial(context.WithoutCancel(ctx), s.Options)
+		path, stop, err := em.Serial(ctx, s.Options)
 		if err != nil {
 			return failed(d.Kind, "starting the %s emulator: %v", d.Name, err)
 		}

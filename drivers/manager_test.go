@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers/usb"
 )
 
@@ -259,5 +260,47 @@ enrolld_device_up{driver="fake",kind="finger"} 0
 	}
 	if c := m.Retry(ctx); c[0].Action != "retried" || c[0].Status.State != StateLoaded {
 		t.Errorf("retry after a loss: %+v", c[0])
+	}
+}
+
+// TestManagerOpenContext checks that the context a driver opened with stays valid
+// after a successful open and is cancelled when an open times out.
+func TestManagerOpenContext(t *testing.T) {
+	keptc, timedOutc := make(chan context.Context, 1), make(chan context.Context, 2)
+	r := &Registry{}
+	r.Register(Driver{Name: "keeps", Kind: capture.KindFinger,
+		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
+			keptc <- ctx
+			return &fakeScanner{model: "k"}, nil
+		}})
+	r.Register(Driver{Name: "slow", Kind: capture.KindFinger,
+		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
+			timedOutc <- ctx
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}})
+	m, err := NewManager(ManagerOptions{Registry: r, OpenTimeout: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Apply(context.Background(), []Spec{{Name: "k", Driver: "keeps"}, {Name: "s", Driver: "slow"}})
+	time.Sleep(50 * time.Millisecond) // past the open timeout
+	kept, timedOut := <-keptc, <-timedOutc
+	if kept.Err() != nil {
+		t.Errorf("the context of a successful open was cancelled: %v", context.Cause(kept))
+	}
+	if timedOut.Err() == nil {
+		t.Error("the context of a timed-out open is still live")
+	}
+	if st := m.Devices()[1]; st.State != StateFailed || !strings.Contains(st.Reason, "did not finish within 20ms") {
+		t.Errorf("slow device: %+v", st)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m.Apply(ctx, []Spec{{Name: "s2", Driver: "slow"}})
+	if st := m.Devices()[0]; st.State != StateFailed || !strings.Contains(st.Reason, "cancel") {
+		t.Errorf("open under a cancelled context: %+v", st)
 	}
 }
