@@ -161,3 +161,13 @@ type Event struct {
 	Arrived bool
 	Device  DeviceDesc
 }
+
+// MarshalText writes the id as "vvvv:pppp", so ids read naturally in JSON and YAML.
+func (id ID) MarshalText() ([]byte, error) { return []byte(id.String()), nil }
+
+// UnmarshalText parses "vvvv:pppp".
+func (id *ID) UnmarshalText(b []byte) error {
+	p, err := ParseID(string(b))
+	*id = p
+	return err
+}

@@ -1,0 +1,237 @@
+package matcher
+
+import (
+	"math"
+	"math/bits"
+)
+
+// LSS-R parameters (Cappelli et al. 2010, table 2).
+const (
+	maxDirDiff = 64 // π/2 in binary radians: pairs whose directions differ more are not compared
+	relaxIter  = 5
+	relaxW     = 0.5
+	minNP      = 4
+	maxNP      = 12
+	muP        = 20
+	tauP       = 0.4
+	d1Step     = 0.125 // px per entry of the distance-compatibility table
+	d1Len      = 400
+)
+
+// relaxTables holds the compatibility sigmoids of the relaxation.
+type relaxTables struct {
+	z1     [d1Len]float32 // distance difference
+	z2, z3 [129]float32   // direction and radial-angle differences, binary radians
+}
+
+var relax = newRelaxTables()
+
+func newRelaxTables() *relaxTables {
+	t := &relaxTables{}
+	for i := range t.z1 {
+		t.z1[i] = float32(sigmoid(float64(i)*d1Step, 5, -1.6))
+	}
+	for i := range t.z2 {
+		a := float64(i) * 2 * math.Pi / 256
+		t.z2[i] = float32(sigmoid(a, math.Pi/12, -30))
+		t.z3[i] = float32(sigmoid(a, math.Pi/12, -70))
+	}
+	return t
+}
+
+// pair is a candidate correspondence between cylinder a of one template and b of the other.
+type pair struct {
+	a, b int16
+	q    uint8
+}
+
+// Comparator compares prepared templates. It holds scratch buffers, so it is not safe for
+// concurrent use: give each goroutine its own (the zero value is ready to use).
+type Comparator struct {
+	pairs, sorted []pair
+	usedA, usedB  []bool
+	sel           []pair
+	lam, lam0, nx []float32
+	rho           []float32
+	tx, ty        []float32
+	match         []int
+}
+
+// Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
+// resemblance; impostor comparisons mostly stay below 0.1 and genuine ones mostly above.
+// Use FMRForScore to turn it into a false-match rate. Compare is symmetric up to rounding.
+func (c *Comparator) Compare(a, b *Prepared) float64 {
+	na, nb := len(a.cidx), len(b.cidx)
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	c.localSimilarities(a, b)
+	nr := min(na, nb)
+	c.selectPairs(na, nb, nr)
+	if len(c.sel) == 0 {
+		return 0
+	}
+	al := c.alignScore(a, b)
+	c.relaxPairs(a, b)
+	np := minNP + int(math.Round(sigmoid(float64(min(na, nb)), muP, tauP)*(maxNP-minNP)))
+	ls := c.consolidate(np)
+	return math.Sqrt(al * ls)
+}
+
+// localSimilarities fills c.pairs with every pair of cylinders with a non-zero similarity,
+// quantised to 1/255.
+func (c *Comparator) localSimilarities(a, b *Prepared) {
+	c.pairs = c.pairs[:0]
+	sq := &tables.sqrt
+	for i := range a.cidx {
+		ca := a.cyl[i*2*cylWords : (i+1)*2*cylWords]
+		da := a.dir[a.cidx[i]]
+		for j := range b.cidx {
+			if bradDiff(da, b.dir[b.cidx[j]]) > maxDirDiff {
+				continue
+			}
+			cb := b.cyl[j*2*cylWords : (j+1)*2*cylWords]
+			var nm, nab, na, nb int
+			for w := 0; w < cylWords; w++ {
+				m := ca[cylWords+w] & cb[cylWords+w]
+				x, y := ca[w]&m, cb[w]&m
+				nm += bits.OnesCount64(m)
+				nab += bits.OnesCount64(x ^ y)
+				na += bits.OnesCount64(x)
+				nb += bits.OnesCount64(y)
+			}
+			if nm < minMECells || na+nb == 0 {
+				continue
+			}
+			l := 1 - sq[nab]/(sq[na]+sq[nb])
+			if q := uint8(l*255 + 0.5); q > 0 {
+				c.pairs = append(c.pairs, pair{int16(i), int16(j), q})
+			}
+		}
+	}
+}
+
+// selectPairs keeps up to nr pairs by decreasing similarity, each cylinder used once
+// (counting sort on the quantised similarity).
+func (c *Comparator) selectPairs(na, nb, nr int) {
+	var hist [256]int
+	for _, p := range c.pairs {
+		hist[p.q]++
+	}
+	pos := 0
+	for q := 255; q >= 0; q-- {
+		n := hist[q]
+		hist[q] = pos
+		pos += n
+	}
+	c.sorted = grow(c.sorted, len(c.pairs))
+	for _, p := range c.pairs {
+		c.sorted[hist[p.q]] = p
+		hist[p.q]++
+	}
+	c.usedA, c.usedB = growBool(c.usedA, na), growBool(c.usedB, nb)
+	c.sel = c.sel[:0]
+	for _, p := range c.sorted {
+		if c.usedA[p.a] || c.usedB[p.b] {
+			continue
+		}
+		c.usedA[p.a], c.usedB[p.b] = true, true
+		c.sel = append(c.sel, p)
+		if len(c.sel) == nr {
+			break
+		}
+	}
+}
+
+// relaxPairs runs the relaxation: each pair's similarity is reinforced by the pairs
+// geometrically compatible with it and weakened otherwise.
+func (c *Comparator) relaxPairs(a, b *Prepared) {
+	n := len(c.sel)
+	na, nb := len(a.cidx), len(b.cidx)
+	c.rho = growF(c.rho, n*n)
+	rt := relax
+	for i, p := range c.sel {
+		for k, q := range c.sel {
+			if i == k {
+				c.rho[i*n+k] = 0
+				continue
+			}
+			ia, ib := int(p.a)*na+int(q.a), int(p.b)*nb+int(q.b)
+			d1 := a.dist[ia] - b.dist[ib]
+			if d1 < 0 {
+				d1 = -d1
+			}
+			z1 := float32(0)
+			if d := int(d1 * (1 / d1Step)); d < d1Len {
+				z1 = rt.z1[d]
+			}
+			c.rho[i*n+k] = z1 * rt.z2[bradDiff(a.rel[ia], b.rel[ib])] * rt.z3[bradDiff(a.rad[ia], b.rad[ib])]
+		}
+	}
+	c.lam, c.lam0, c.nx = growF(c.lam, n), growF(c.lam0, n), growF(c.nx, n)
+	for i, p := range c.sel {
+		c.lam0[i] = float32(p.q) / 255
+		c.lam[i] = c.lam0[i]
+	}
+	norm := float32(1)
+	if n > 1 {
+		norm = 1 / float32(n-1)
+	}
+	for range relaxIter {
+		for i := range n {
+			var s float32
+			row := c.rho[i*n : i*n+n]
+			for k, r := range row {
+				s += r * c.lam[k]
+			}
+			c.nx[i] = relaxW*c.lam[i] + (1-relaxW)*s*norm
+		}
+		c.lam, c.nx = c.nx, c.lam
+	}
+}
+
+// consolidate averages the final similarity of the np pairs whose similarity the
+// relaxation preserved best (highest efficiency λ/λ0).
+func (c *Comparator) consolidate(np int) float64 {
+	n := len(c.sel)
+	eff := c.nx[:n] // scratch: no longer needed
+	for i := range n {
+		eff[i] = c.lam[i] / c.lam0[i]
+	}
+	np = min(np, n)
+	var sum float64
+	for range np {
+		best := 0
+		for i := 1; i < n; i++ {
+			if eff[i] > eff[best] {
+				best = i
+			}
+		}
+		sum += float64(c.lam[best])
+		eff[best] = -1
+	}
+	return sum / float64(max(np, minNP))
+}
+
+func grow(s []pair, n int) []pair {
+	if cap(s) < n {
+		return make([]pair, n)
+	}
+	return s[:n]
+}
+
+func growF(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+func growBool(s []bool, n int) []bool {
+	if cap(s) < n {
+		s = make([]bool, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}

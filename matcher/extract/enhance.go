@@ -1,0 +1,152 @@
+package extract
+
+import "math"
+
+// Enhancement is a two-pass oriented filter, a separable stand-in for a Gabor filter bank:
+// first smooth along the local ridge orientation (closing small breaks and pores), then
+// filter across it with an even, zero-mean Gabor profile tuned to the local ridge
+// wavelength. The sign of the result is the binary ridge map. Filters are precomputed per
+// orientation bin and wavelength, as offsets into an edge-padded copy of the image.
+const (
+	angleBins   = 24
+	alongRadius = 6
+	alongSigma  = 3.0
+	padMargin   = 24
+)
+
+// tap is one weighted sample at a linear offset in the padded image.
+type tap struct {
+	off int
+	w   float32
+}
+
+// filterBank holds the along-ridge and across-ridge kernels for one padded image width.
+type filterBank struct {
+	stride int
+	along  [angleBins][]tap
+	across [angleBins][int(maxWave) + 1][]tap
+}
+
+func newFilterBank(stride int) *filterBank {
+	fb := &filterBank{stride: stride}
+	for a := range angleBins {
+		th := float64(a) * math.Pi / angleBins
+		dx, dy := math.Cos(th), math.Sin(th)
+		var sum float32
+		for t := -alongRadius; t <= alongRadius; t++ {
+			x, y := int(math.Round(float64(t)*dx)), int(math.Round(float64(t)*dy))
+			w := float32(math.Exp(-float64(t*t) / (2 * alongSigma * alongSigma)))
+			fb.along[a] = append(fb.along[a], tap{y*stride + x, w})
+			sum += w
+		}
+		for i := range fb.along[a] {
+			fb.along[a][i].w /= sum
+		}
+		for wl := int(minWave); wl <= int(maxWave); wl++ {
+			fb.across[a][wl] = acrossKernel(-dy, dx, float64(wl), stride)
+		}
+	}
+	return fb
+}
+
+// acrossKernel samples an even Gabor profile along the normal (nx, ny); each tap is
+// weighted by its true distance from the centre line so rounding to pixels does not skew
+// the profile, and the weights are made zero-mean.
+func acrossKernel(nx, ny, wl float64, stride int) []tap {
+	sigma := 0.5 * wl
+	k := int(math.Ceil(wl))
+	var taps []tap
+	var mean float64
+	for t := -k; t <= k; t++ {
+		x, y := int(math.Round(float64(t)*nx)), int(math.Round(float64(t)*ny))
+		d := float64(x)*nx + float64(y)*ny
+		w := math.Exp(-d*d/(2*sigma*sigma)) * math.Cos(2*math.Pi*d/wl)
+		taps = append(taps, tap{y*stride + x, float32(w)})
+		mean += w
+	}
+	mean /= float64(len(taps))
+	for i := range taps {
+		taps[i].w -= float32(mean)
+	}
+	return taps
+}
+
+// enhance returns the binary ridge map (1 ridge, 0 valley or background) of the
+// foreground of g.
+func enhance(g *gray, f *field, fb *filterBank) []uint8 {
+	pw := g.w + 2*padMargin
+	pad := make([]float32, pw*(g.h+2*padMargin))
+	for y := -padMargin; y < g.h+padMargin; y++ {
+		src := g.pix[clampI(y, 0, g.h-1)*g.w:]
+		row := pad[(y+padMargin)*pw:]
+		for x := -padMargin; x < g.w+padMargin; x++ {
+			row[x+padMargin] = src[clampI(x, 0, g.w-1)]
+		}
+	}
+	abin := pixelAngles(g, f)
+	smooth := make([]float32, len(pad))
+	copy(smooth, pad)
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
+				continue
+			}
+			i := (y+padMargin)*pw + x + padMargin
+			var s float32
+			for _, t := range fb.along[abin[y*g.w+x]] {
+				s += t.w * pad[i+t.off]
+			}
+			smooth[i] = s
+		}
+	}
+	out := make([]uint8, g.w*g.h)
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			b := (y/blockSize)*f.bw + x/blockSize
+			if !f.fg[b] {
+				continue
+			}
+			wl := int(f.wave[b] + 0.5)
+			wl = clampI(wl, int(minWave), int(maxWave))
+			i := (y+padMargin)*pw + x + padMargin
+			var s float32
+			for _, t := range fb.across[abin[y*g.w+x]][wl] {
+				s += t.w * smooth[i+t.off]
+			}
+			if s < 0 {
+				out[y*g.w+x] = 1
+			}
+		}
+	}
+	return out
+}
+
+// pixelAngles interpolates the doubled-angle field bilinearly at every foreground pixel
+// and returns its orientation bin.
+func pixelAngles(g *gray, f *field) []uint8 {
+	out := make([]uint8, g.w*g.h)
+	for y := 0; y < g.h; y++ {
+		fy := (float32(y)+0.5)/blockSize - 0.5
+		y0 := int(math.Floor(float64(fy)))
+		wy := fy - float32(y0)
+		y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
+		for x := 0; x < g.w; x++ {
+			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
+				continue
+			}
+			fx := (float32(x)+0.5)/blockSize - 0.5
+			x0 := int(math.Floor(float64(fx)))
+			wx := fx - float32(x0)
+			x0c, x1c := clampI(x0, 0, f.bw-1), clampI(x0+1, 0, f.bw-1)
+			b00, b01, b10, b11 := y0c*f.bw+x0c, y0c*f.bw+x1c, y1c*f.bw+x0c, y1c*f.bw+x1c
+			c := (f.c2[b00]*(1-wx)+f.c2[b01]*wx)*(1-wy) + (f.c2[b10]*(1-wx)+f.c2[b11]*wx)*wy
+			s := (f.s2[b00]*(1-wx)+f.s2[b01]*wx)*(1-wy) + (f.s2[b10]*(1-wx)+f.s2[b11]*wx)*wy
+			a := 0.5 * math.Atan2(float64(s), float64(c))
+			if a < 0 {
+				a += math.Pi
+			}
+			out[y*g.w+x] = uint8(int(a/math.Pi*angleBins+0.5) % angleBins)
+		}
+	}
+	return out
+}

@@ -1,0 +1,101 @@
+package extract
+
+import "math"
+
+// Ridge wavelength limits in pixels at 500 dpi (about 0.2–0.8 mm).
+const (
+	minWave = 4.0
+	maxWave = 16.0
+)
+
+// frequency estimates the ridge wavelength of every foreground block from its oriented
+// x-signature: grey levels sampled across the ridges (averaged along them) through the
+// block centre; the mean distance between the signature's minima (ridge centres) is the
+// wavelength. Unreliable blocks take the average of reliable neighbours.
+func (f *field) frequency(g *gray) {
+	n := f.bw * f.bh
+	raw := make([]float32, n)
+	var sig [32]float32
+	for by := 0; by < f.bh; by++ {
+		for bx := 0; bx < f.bw; bx++ {
+			b := by*f.bw + bx
+			if !f.fg[b] {
+				continue
+			}
+			th := f.angle(b)
+			dx, dy := math.Cos(th), math.Sin(th)
+			cx, cy := float64(bx*blockSize+blockSize/2), float64(by*blockSize+blockSize/2)
+			for t := range sig {
+				u := float64(t - len(sig)/2)
+				var s float32
+				for v := -6.0; v <= 6; v += 2 {
+					x := int(cx - u*dy + v*dx + 0.5)
+					y := int(cy + u*dx + v*dy + 0.5)
+					s += g.pix[clampI(y, 0, g.h-1)*g.w+clampI(x, 0, g.w-1)]
+				}
+				sig[t] = s
+			}
+			raw[b] = signatureWave(sig[:])
+		}
+	}
+	f.wave = make([]float32, n)
+	var all []float32
+	for b := range raw {
+		if raw[b] > 0 {
+			all = append(all, raw[b])
+		}
+	}
+	med := float32(9)
+	if len(all) > 0 {
+		med = percentile(all, 0.5)
+	}
+	for by := 0; by < f.bh; by++ {
+		for bx := 0; bx < f.bw; bx++ {
+			var s, c float32
+			for dy := -2; dy <= 2; dy++ {
+				for dx := -2; dx <= 2; dx++ {
+					x, y := bx+dx, by+dy
+					if x >= 0 && y >= 0 && x < f.bw && y < f.bh && raw[y*f.bw+x] > 0 {
+						s += raw[y*f.bw+x]
+						c++
+					}
+				}
+			}
+			w := med
+			if c >= 3 {
+				w = s / c
+			}
+			f.wave[by*f.bw+bx] = w
+		}
+	}
+}
+
+// signatureWave returns the mean distance between successive minima of a signature, or 0.
+func signatureWave(sig []float32) float32 {
+	first, last, count := -1, -1, 0
+	var lo, hi float32 = sig[0], sig[0]
+	for _, v := range sig {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 1e-3 {
+		return 0
+	}
+	for i := 2; i < len(sig)-2; i++ {
+		v := sig[i-1] + 2*sig[i] + sig[i+1]
+		if v < sig[i-2]+2*sig[i-1]+sig[i] && v <= sig[i]+2*sig[i+1]+sig[i+2] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			count++
+		}
+	}
+	if count < 2 {
+		return 0
+	}
+	w := float32(last-first) / float32(count-1)
+	if w < minWave || w > maxWave {
+		return 0
+	}
+	return w
+}

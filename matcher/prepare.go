@@ -1,0 +1,178 @@
+package matcher
+
+import (
+	"fmt"
+	"math"
+)
+
+// Prepared is a template made ready for comparison: minutiae at 500 dpi in a y-up frame,
+// one MCC bit cylinder (value bits and validity bits) per minutia whose cylinder is valid,
+// and the pairwise geometry of those minutiae used by the relaxation. A Prepared is
+// immutable once built and safe for concurrent use by many Comparators. It takes about
+// 100 bytes per minutia plus 6 bytes per minutia pair (roughly 13 KiB for 40 minutiae), so
+// galleries keep Packed templates and prepare candidates on demand (about 20–40 µs).
+type Prepared struct {
+	x, y []float32 // all minutiae, 500 dpi, y up
+	dir  []uint8   // all minutiae, binary radians
+
+	cidx []int16   // minutia index of each valid cylinder
+	cyl  []uint64  // per valid cylinder: cylWords value words then cylWords mask words
+	dist []float32 // nc×nc distances between cylinder minutiae
+	rel  []uint8   // nc×nc dφ(θi, θk)
+	rad  []uint8   // nc×nc angle between θi and the segment i→k
+}
+
+// Len returns the number of minutiae.
+func (p *Prepared) Len() int { return len(p.x) }
+
+// Cylinders returns the number of valid cylinders.
+func (p *Prepared) Cylinders() int { return len(p.cidx) }
+
+// Cylinder returns the value and validity bit vectors of valid cylinder c (each of
+// CylinderWords words; bit index (j·8+i)·6+k for spatial cell (i, j) and direction section
+// k) and the index of its minutia. The slices alias p: do not modify them.
+func (p *Prepared) Cylinder(c int) (value, valid []uint64, minutia int) {
+	w := p.cyl[c*2*cylWords:]
+	return w[:cylWords], w[cylWords : 2*cylWords], int(p.cidx[c])
+}
+
+// CylinderWords is the number of 64-bit words of one cylinder bit vector.
+const CylinderWords = cylWords
+
+// Prepare builds the comparison form of a template; coordinates are scaled to 500 dpi
+// using the template's resolution.
+func Prepare(t *Template) *Prepared {
+	sx, sy := scaleTo500(t.ResX), scaleTo500(t.ResY)
+	p := &Prepared{}
+	for _, m := range t.Minutiae {
+		p.x = append(p.x, float32(float64(m.X)*sx))
+		p.y = append(p.y, -float32(float64(m.Y)*sy))
+		p.dir = append(p.dir, brad(float32(normAngle(m.Angle))))
+	}
+	p.build()
+	return p
+}
+
+// PreparePacked builds the comparison form of a Packed template.
+func PreparePacked(pk Packed) (*Prepared, error) {
+	n := pk.Len()
+	if n < 0 {
+		return nil, fmt.Errorf("%w: packed template of %d bytes", ErrFormat, len(pk))
+	}
+	p := &Prepared{x: make([]float32, n), y: make([]float32, n), dir: make([]uint8, n)}
+	for i := range n {
+		b := pk[1+PackedMinutiaBytes*i:]
+		p.x[i] = float32(int(b[0])<<4 | int(b[1]>>4))
+		p.y[i] = -float32(int(b[1]&0x0f)<<8 | int(b[2]))
+		p.dir[i] = b[3]
+	}
+	p.build()
+	return p, nil
+}
+
+// build computes the cylinders and the pairwise tables.
+func (p *Prepared) build() {
+	h := newHull(p.x, p.y)
+	var cyl [2 * cylWords]uint64
+	for i := range p.x {
+		if p.cylinder(i, &h, &cyl) {
+			p.cidx = append(p.cidx, int16(i))
+			p.cyl = append(p.cyl, cyl[:]...)
+		}
+	}
+	nc := len(p.cidx)
+	p.dist = make([]float32, nc*nc)
+	p.rel = make([]uint8, nc*nc)
+	p.rad = make([]uint8, nc*nc)
+	for a, ia := range p.cidx {
+		for b, ib := range p.cidx {
+			if a == b {
+				continue
+			}
+			dx, dy := p.x[ib]-p.x[ia], p.y[ib]-p.y[ia]
+			p.dist[a*nc+b] = float32(math.Sqrt(float64(dx*dx + dy*dy)))
+			p.rel[a*nc+b] = p.dir[ia] - p.dir[ib]
+			p.rad[a*nc+b] = p.dir[ia] - brad(fastAtan2(dy, dx))
+		}
+	}
+}
+
+// cylinder fills out with the cylinder of minutia i and reports whether it is valid.
+func (p *Prepared) cylinder(i int, h *hull, out *[2 * cylWords]uint64) bool {
+	t := tables
+	xi, yi := p.x[i], p.y[i]
+	th := float64(p.dir[i]) * 2 * math.Pi / 256
+	cs, sn := float32(math.Cos(th)), float32(math.Sin(th))
+	*out = [2 * cylWords]uint64{}
+	// validity: disc cells whose centre lies in the enlarged hull
+	valid := 0
+	var cellOK [mccNS * mccNS]bool
+	for c, ctr := range t.centres {
+		if !t.inDisc[c] {
+			continue
+		}
+		wx := xi + ctr[0]*cs - ctr[1]*sn
+		wy := yi + ctr[0]*sn + ctr[1]*cs
+		if h.near(wx, wy, mccOmega) {
+			cellOK[c] = true
+			valid++
+		}
+	}
+	if float64(valid) < mccMinVC*discCells {
+		return false
+	}
+	var acc [mccCells]float32
+	neigh := 0
+	const reach2 = (mccR + mccReach) * (mccR + mccReach)
+	for k := range p.x {
+		dx, dy := p.x[k]-xi, p.y[k]-yi
+		if k == i || dx*dx+dy*dy > reach2 {
+			continue
+		}
+		neigh++
+		u := dx*cs + dy*sn
+		v := -dx*sn + dy*cs
+		cd := &t.cd[p.dir[i]-p.dir[k]]
+		// relative direction dφ(θi, θk) is what the cylinder's height encodes
+		i0, i1 := cellRange(u)
+		j0, j1 := cellRange(v)
+		for cj := j0; cj <= j1; cj++ {
+			for ci := i0; ci <= i1; ci++ {
+				c := cj*mccNS + ci
+				ex, ey := t.centres[c][0]-u, t.centres[c][1]-v
+				d2 := ex*ex + ey*ey
+				if d2 >= mccReach*mccReach {
+					continue
+				}
+				g := t.gs[int(d2*(1/gsLUTStep))]
+				a := acc[c*mccND : c*mccND+mccND]
+				for s := range a {
+					a[s] += g * cd[s]
+				}
+			}
+		}
+	}
+	if neigh < mccMinM {
+		return false
+	}
+	for c := range t.centres {
+		if !cellOK[c] {
+			continue
+		}
+		for s := range mccND {
+			b := c*mccND + s
+			out[cylWords+b/64] |= 1 << (b % 64)
+			if acc[b] > mccMuPsi {
+				out[b/64] |= 1 << (b % 64)
+			}
+		}
+	}
+	return true
+}
+
+// cellRange returns the cell indices whose centres lie within the reach of coordinate v.
+func cellRange(v float32) (lo, hi int) {
+	lo = int(math.Ceil(float64((v-mccReach+mccR)/mccDeltaS - 0.5)))
+	hi = int(math.Floor(float64((v+mccReach+mccR)/mccDeltaS - 0.5)))
+	return max(lo, 0), min(hi, mccNS-1)
+}

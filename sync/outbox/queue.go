@@ -1,0 +1,378 @@
+package outbox
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// State is where a queued packet stands.
+type State string
+
+// Queue states. Conflict is an alarm: the centre holds a different packet under the same id;
+// it is never retried automatically.
+const (
+	Queued       State = "queued"
+	Sending      State = "sending"
+	Acknowledged State = "acknowledged"
+	Purged       State = "purged"
+	Conflict     State = "conflict"
+)
+
+// States lists every state, in lifecycle order.
+var States = []State{Queued, Sending, Acknowledged, Purged, Conflict}
+
+// Unsent reports whether a packet in this state still waits for the centre.
+func (s State) Unsent() bool { return s == Queued || s == Sending || s == Conflict }
+
+// Entry is the queue record of one packet. It holds no biometric data.
+type Entry struct {
+	ID          string    `json:"id"`
+	State       State     `json:"state"`
+	ContentHash [32]byte  `json:"content_hash"`
+	SealedHash  [32]byte  `json:"sealed_hash"` // SHA-256 of the sealed file
+	SealedSize  int64     `json:"sealed_size"`
+	Counter     uint64    `json:"counter"`
+	Created     time.Time `json:"created"`
+	Attempts    int       `json:"attempts"`
+	NextAttempt time.Time `json:"next_attempt"`
+	LastError   string    `json:"last_error,omitempty"`
+	AckedAt     time.Time `json:"acked_at,omitzero"`
+	Receipt     []byte    `json:"receipt,omitempty"` // the centre's signed receipt, verified
+	PurgedAt    time.Time `json:"purged_at,omitzero"`
+}
+
+// AuditEntry is one line of the station's audit trail, kept in the same store.
+type AuditEntry struct {
+	Seq      uint64    `json:"seq"`
+	Time     time.Time `json:"time"`
+	Event    string    `json:"event"`
+	PacketID string    `json:"packet_id"`
+	Detail   string    `json:"detail,omitempty"`
+}
+
+// Enrollment is what Commit stores for one finished enrollment.
+type Enrollment struct {
+	ID          string   // packet id
+	ContentHash [32]byte // packet content hash
+	Counter     uint64   // station counter of this packet
+	ChainHash   [32]byte // this packet's chain hash: the next packet's PrevHash
+	Manifest    []byte   // the signed manifest (canonical encoding + signature); no biometrics
+	Sealed      []byte   // the sealed packet
+	Operator    string   // for the audit trail
+}
+
+type chainState struct {
+	Counter uint64   `json:"counter"`
+	Hash    [32]byte `json:"hash"`
+}
+
+var (
+	keyChain = []byte("m/chain")
+	keyHead  = []byte("m/head")
+	keyAudit = []byte("m/auditseq")
+)
+
+func queueKey(id string) []byte      { return []byte("q/" + id) }
+func enrollKey(id string) []byte     { return []byte("e/" + id) }
+func auditKey(seq uint64) []byte     { return binary.BigEndian.AppendUint64([]byte("a/"), seq) }
+func idFromQueueKey(k []byte) string { return string(k[2:]) }
+
+// Chain returns the last committed counter and chain hash (zero before the first packet).
+func (s *Store) Chain() (counter uint64, hash [32]byte, err error) {
+	var c chainState
+	err = s.view("chain", func(txn *badger.Txn) error { _, err := s.get(txn, keyChain, &c); return err })
+	return c.Counter, c.Hash, err
+}
+
+// Commit durably stores one enrollment: the sealed file first (temp, fsync, rename, fsync dir),
+// then, in one transaction, the manifest, the queue entry, the audit entry and the new chain
+// state. When Commit returns nil the enrollment survives a crash. The caller serialises Commit
+// with Chain (a station builds one packet at a time).
+func (s *Store) Commit(e Enrollment) error {
+	if err := s.CheckSpace(int64(len(e.Sealed))); err != nil {
+		return err
+	}
+	sealedHash, err := s.writeBlob(e.ID, e.Sealed)
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	q := Entry{ID: e.ID, State: Queued, ContentHash: e.ContentHash, SealedHash: sealedHash,
+		SealedSize: int64(len(e.Sealed)), Counter: e.Counter, Created: now, NextAttempt: now}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err = s.update("commit", func(txn *badger.Txn) error {
+		if err := s.put(txn, enrollKey(e.ID), e.Manifest); err != nil {
+			return err
+		}
+		if err := s.put(txn, queueKey(e.ID), q); err != nil {
+			return err
+		}
+		if err := s.audit(txn, now, "enrolled", e.ID, "operator "+e.Operator); err != nil {
+			return err
+		}
+		head, err := s.head(txn)
+		if err != nil {
+			return err
+		}
+		if bytes.Compare(queueKey(e.ID), head) < 0 { // clock stepped back: keep the cursor honest
+			if err := s.put(txn, keyHead, e.ID); err != nil {
+				return err
+			}
+		}
+		return s.put(txn, keyChain, chainState{e.Counter, e.ChainHash})
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: commit %s: %w", e.ID, err)
+	}
+	s.counts[Queued]++
+	return nil
+}
+
+func (s *Store) audit(txn *badger.Txn, now time.Time, event, id, detail string) error {
+	var seq uint64
+	if _, err := s.get(txn, keyAudit, &seq); err != nil {
+		return err
+	}
+	seq++
+	if err := s.put(txn, keyAudit, seq); err != nil {
+		return err
+	}
+	return s.put(txn, auditKey(seq), AuditEntry{seq, now, event, id, detail})
+}
+
+// transition applies fn to the entry with id inside one transaction, with an audit line.
+func (s *Store) transition(id, event string, fn func(e *Entry) (detail string, err error)) (Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var e Entry
+	var from State
+	err := s.update(event, func(txn *badger.Txn) error {
+		found, err := s.get(txn, queueKey(id), &e)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return fmt.Errorf("%w: %s", ErrNotFound, id)
+		}
+		from = e.State
+		detail, err := fn(&e)
+		if err != nil {
+			return err
+		}
+		if err := s.put(txn, queueKey(id), e); err != nil {
+			return err
+		}
+		if event == "" {
+			return nil
+		}
+		return s.audit(txn, time.Now().UTC(), event, id, detail)
+	})
+	if err == nil && from != e.State {
+		s.counts[from]--
+		s.counts[e.State]++
+	}
+	return e, err
+}
+
+// MarkSending records that an upload attempt starts.
+func (s *Store) MarkSending(id string) (Entry, error) {
+	return s.transition(id, "", func(e *Entry) (string, error) {
+		if e.State != Queued && e.State != Sending {
+			return "", fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
+		}
+		e.State, e.Attempts = Sending, e.Attempts+1
+		return "", nil
+	})
+}
+
+// MarkRetry puts a packet back in the queue after a failed attempt, due again at next.
+func (s *Store) MarkRetry(id string, cause error, next time.Time) error {
+	_, err := s.transition(id, "", func(e *Entry) (string, error) {
+		if e.State != Sending && e.State != Queued {
+			return "", fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
+		}
+		e.State, e.NextAttempt, e.LastError = Queued, next.UTC(), truncate(cause.Error(), 200)
+		return "", nil
+	})
+	return err
+}
+
+// MarkConflict records the centre's "same id, different content" answer: an alarm.
+func (s *Store) MarkConflict(id string, cause error) error {
+	_, err := s.transition(id, "conflict", func(e *Entry) (string, error) {
+		e.State, e.LastError = Conflict, truncate(cause.Error(), 200)
+		return e.LastError, nil
+	})
+	return err
+}
+
+// MarkAcknowledged stores the centre's verified receipt with the packet. Only after this can
+// the packet be purged.
+func (s *Store) MarkAcknowledged(id string, receipt []byte) error {
+	if len(receipt) == 0 {
+		return fmt.Errorf("%w: acknowledging %s without a receipt", ErrState, id)
+	}
+	_, err := s.transition(id, "acknowledged", func(e *Entry) (string, error) {
+		if e.State != Sending && e.State != Queued {
+			return "", fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
+		}
+		e.State, e.Receipt, e.AckedAt, e.LastError = Acknowledged, receipt, time.Now().UTC(), ""
+		return "", nil
+	})
+	if err == nil {
+		err = s.advanceHead()
+	}
+	return err
+}
+
+// Retry makes a packet in conflict (or in backoff) due now. An operator uses it after
+// investigating an alarm.
+func (s *Store) Retry(id string) error {
+	_, err := s.transition(id, "retry", func(e *Entry) (string, error) {
+		if !e.State.Unsent() {
+			return "", fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
+		}
+		e.State, e.NextAttempt = Queued, time.Now().UTC()
+		return "by operator", nil
+	})
+	return err
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// head returns the persisted head cursor: the queue key from which scans for unsent packets start.
+func (s *Store) head(txn *badger.Txn) ([]byte, error) {
+	var h string
+	if _, err := s.get(txn, keyHead, &h); err != nil {
+		return nil, err
+	}
+	return queueKey(h), nil
+}
+
+// advanceHead moves the head cursor past acknowledged and purged entries.
+func (s *Store) advanceHead() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.update("advance head", func(txn *badger.Txn) error {
+		start, err := s.head(txn)
+		if err != nil {
+			return err
+		}
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte("q/")})
+		defer it.Close()
+		newHead := ""
+		for it.Seek(start); it.Valid(); it.Next() {
+			var e Entry
+			if err := it.Item().Value(func(v []byte) error { return s.open(it.Item().KeyCopy(nil), v, &e) }); err != nil {
+				return err
+			}
+			if e.State.Unsent() {
+				newHead = e.ID
+				break
+			}
+			newHead = e.ID + "\x00" // past the last entry
+		}
+		if k := queueKey(newHead); newHead == "" || bytes.Equal(k, start) {
+			return nil
+		}
+		return s.put(txn, keyHead, newHead)
+	})
+}
+
+// Get returns one queue entry.
+func (s *Store) Get(id string) (Entry, error) {
+	var e Entry
+	err := s.view("get", func(txn *badger.Txn) error {
+		found, err := s.get(txn, queueKey(id), &e)
+		if err == nil && !found {
+			err = fmt.Errorf("%w: %s", ErrNotFound, id)
+		}
+		return err
+	})
+	return e, err
+}
+
+// Scan calls fn for queue entries in id (= time) order. With fromHead it starts at the head
+// cursor (skipping the acknowledged past); fn returns false to stop.
+func (s *Store) Scan(fromHead bool, fn func(e Entry) bool) error {
+	return s.view("scan", func(txn *badger.Txn) error {
+		start := []byte("q/")
+		if fromHead {
+			var err error
+			if start, err = s.head(txn); err != nil {
+				return err
+			}
+		}
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte("q/")})
+		defer it.Close()
+		for it.Seek(start); it.Valid(); it.Next() {
+			var e Entry
+			k := it.Item().KeyCopy(nil)
+			if err := it.Item().Value(func(v []byte) error { return s.open(k, v, &e) }); err != nil {
+				return err
+			}
+			if !fn(e) {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+// Due returns up to limit queued packets whose next attempt is due at now, oldest first,
+// skipping ids for which skip returns true (those already in flight).
+func (s *Store) Due(now time.Time, limit int, skip func(id string) bool) ([]Entry, error) {
+	var out []Entry
+	err := s.Scan(true, func(e Entry) bool {
+		if (e.State == Queued || e.State == Sending) && !e.NextAttempt.After(now) && !skip(e.ID) {
+			out = append(out, e)
+		}
+		return len(out) < limit
+	})
+	return out, err
+}
+
+// Audit returns the audit trail entries with sequence numbers above after, up to limit.
+func (s *Store) Audit(after uint64, limit int) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.view("audit", func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: []byte("a/")})
+		defer it.Close()
+		for it.Seek(auditKey(after + 1)); it.Valid() && len(out) < limit; it.Next() {
+			var a AuditEntry
+			k := it.Item().KeyCopy(nil)
+			if err := it.Item().Value(func(v []byte) error { return s.open(k, v, &a) }); err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Manifest returns the signed manifest stored for a packet.
+func (s *Store) Manifest(id string) ([]byte, error) {
+	var m []byte
+	err := s.view("manifest", func(txn *badger.Txn) error {
+		found, err := s.get(txn, enrollKey(id), &m)
+		if err == nil && !found {
+			err = fmt.Errorf("%w: %s", ErrNotFound, id)
+		}
+		return err
+	})
+	return m, err
+}
+
+var errStop = errors.New("stop")
