@@ -304,3 +304,44 @@ func TestManagerOpenContext(t *testing.T) {
 		t.Errorf("open under a cancelled context: %+v", st)
 	}
 }
+
+func TestManagerHotplug(t *testing.T) {
+	bus := &fakeBus{}
+	m, _, _ := newTestManager(t, bus)
+	ctx := context.Background()
+	m.Apply(ctx, []Spec{{Name: "scanner", Driver: "fake"}, {Name: "emu", Driver: "fake", Emulate: true,
+		Options: Options{"model": "E"}}})
+	if !m.WantsUSB() {
+		t.Error("WantsUSB = false with a real USB device configured")
+	}
+	if st := m.Devices()[0]; st.State != StateSkipped {
+		t.Fatalf("scanner with an empty bus: %s %s", st.State, st.Reason)
+	}
+	other := usb.DeviceDesc{Bus: 1, Address: 2, ID: usb.ID{Vendor: 0xdead, Product: 0xbeef}}
+	if c := m.HandleUSBEvent(ctx, usb.Event{Arrived: true, Device: other}); len(c) != 0 {
+		t.Errorf("an unrelated arrival changed %+v", c)
+	}
+
+	plugged := &fakeUSB{desc: usb.DeviceDesc{Bus: 1, Address: 9, ID: fakeID}, model: "hot"}
+	bus.devs = []*fakeUSB{plugged}
+	c := m.HandleUSBEvent(ctx, usb.Event{Arrived: true, Device: plugged.desc})
+	if len(c) != 1 || c[0].Status.Name != "scanner" || c[0].Status.State != StateLoaded {
+		t.Fatalf("arrival: %+v, want the scanner loaded", c)
+	}
+
+	bus.devs = nil
+	c = m.HandleUSBEvent(ctx, usb.Event{Arrived: false, Device: plugged.desc})
+	if len(c) != 1 || c[0].Action != "lost" || c[0].Status.State != StateSkipped ||
+		!strings.Contains(c[0].Status.Reason, "1d50:6000 at 1/9 was unplugged") {
+		t.Fatalf("departure: %+v", c)
+	}
+	if !plugged.closed.Load() {
+		t.Error("the unplugged device's transport was not closed")
+	}
+	if c := m.HandleUSBEvent(ctx, usb.Event{Arrived: false, Device: plugged.desc}); len(c) != 0 {
+		t.Errorf("a second departure changed %+v", c)
+	}
+	if st := m.Devices()[1]; st.State != StateLoaded {
+		t.Errorf("the emulated device was touched: %+v", st)
+	}
+}

@@ -30,6 +30,8 @@ type daemonOptions struct {
 	usbBus usb.Bus
 	// retryInterval is how often devices that are not loaded are tried again.
 	retryInterval time.Duration
+	// usbWatchInterval is how often the USB bus is enumerated for hot-plug.
+	usbWatchInterval time.Duration
 	// listen opens the HTTP listener; nil means net.Listen.
 	listen func(network, address string) (net.Listener, error)
 }
@@ -89,7 +91,9 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	d.storage = newStorage(opts.config.Storage.Path, d.log)
 	d.subsystems = []subsystem{
 		d.storage,
-		newDevices(opts.config, m, d.log, opts.retryInterval),
+		newDevices(opts.config, m, d.log, devicesOptions{
+			retryInterval: opts.retryInterval, bus: opts.usbBus, watchInterval: opts.usbWatchInterval,
+		}),
 	}
 	d.routes()
 	d.server = &http.Server{

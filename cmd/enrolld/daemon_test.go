@@ -53,6 +53,12 @@ type testDaemon struct {
 // stops it when the test ends.
 func startTestDaemon(t *testing.T, cfgText string, reg *drivers.Registry, env map[string]string) *testDaemon {
 	t.Helper()
+	return startTestDaemonWith(t, cfgText, daemonOptions{registry: reg}, env)
+}
+
+// startTestDaemonWith is startTestDaemon with more daemon options (registry, USB bus).
+func startTestDaemonWith(t *testing.T, cfgText string, opts daemonOptions, env map[string]string) *testDaemon {
+	t.Helper()
 	dir := t.TempDir()
 	td := &testDaemon{
 		cfgFile: filepath.Join(dir, "enrolld.yaml"),
@@ -75,18 +81,17 @@ func startTestDaemon(t *testing.T, cfgText string, reg *drivers.Registry, env ma
 	level := &slog.LevelVar{}
 	level.Set(parseLevel(cfg.Log.Level))
 	addr := make(chan string, 1)
-	td.d, err = newDaemon(daemonOptions{
-		config: cfg, flags: f, level: level, registry: reg,
-		logger: newLogger(td.logs, "json", level),
-		env:    func(k string) string { return env[k] },
-		listen: func(network, _ string) (net.Listener, error) {
-			ln, err := net.Listen(network, "127.0.0.1:0")
-			if err == nil {
-				addr <- ln.Addr().String()
-			}
-			return ln, err
-		},
-	})
+	opts.config, opts.flags, opts.level = cfg, f, level
+	opts.logger = newLogger(td.logs, "json", level)
+	opts.env = func(k string) string { return env[k] }
+	opts.listen = func(network, _ string) (net.Listener, error) {
+		ln, err := net.Listen(network, "127.0.0.1:0")
+		if err == nil {
+			addr <- ln.Addr().String()
+		}
+		return ln, err
+	}
+	td.d, err = newDaemon(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
