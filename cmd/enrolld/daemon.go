@@ -88,7 +88,9 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		return nil, err
 	}
 	d.manager = m
-	d.storage = newStorage(opts.config.Storage.Path, d.log)
+	if d.storage, err = newStorage(opts.config.Storage.Path, d.log); err != nil {
+		return nil, err
+	}
 	d.subsystems = []subsystem{
 		d.storage,
 		newDevices(opts.config, m, d.log, devicesOptions{
