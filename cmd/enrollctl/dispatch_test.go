@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -161,5 +165,33 @@ func TestCommandTable(t *testing.T) {
 		if !seen[w] {
 			t.Errorf("command %q missing", w)
 		}
+	}
+}
+
+// TestIsFlagError feeds isFlagError the errors the flag package really returns.
+func TestIsFlagError(t *testing.T) {
+	tests := []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--nosuch"}, true},
+		{[]string{"--n"}, true},
+		{[]string{"--n", "x"}, true},
+		{[]string{"--b=maybe"}, true},
+		{[]string{"---x"}, true},
+		{[]string{"--n", "3"}, false},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		fs.Int("n", 0, "")
+		fs.Bool("b", false, "")
+		err := fs.Parse(tt.args)
+		if got := isFlagError(fmt.Errorf("wrapped: %w", err)); got != tt.want {
+			t.Errorf("%v: parse error %v; isFlagError = %v, want %v", tt.args, err, got, tt.want)
+		}
+	}
+	if isFlagError(errors.New("invalid input file")) {
+		t.Error("an ordinary error counted as a flag error")
 	}
 }
