@@ -72,7 +72,9 @@ type DeviceStatus struct {
 // Change says what Apply did to one device.
 type Change struct {
 	// Action is "added", "removed", "reopened" (its configuration changed), "retried"
-	// (it was not loaded and was tried again) or "kept" (loaded and unchanged).
+	// (it was not loaded and was tried again), "kept" (unchanged: loaded, or failed
+	// in a way only a new configuration or build can mend) or, from
+	// HandleUSBEvent, "lost".
 	Action string
 	Status DeviceStatus
 }
@@ -113,6 +115,9 @@ type entry struct {
 	dev     capture.Device
 	closers []io.Closer // transports and emulators, closed in reverse order
 	busKey  string      // "bus/address" of the real USB device it holds
+	// permanent is set when the device failed in a way only a new configuration
+	// or build can mend; Apply and Retry then keep it as it is.
+	permanent bool
 }
 
 // NewManager returns a Manager with no devices; it registers the manager's metrics

@@ -92,7 +92,7 @@ func (m *Manager) plan(specs []Spec) (changes []Change, release, open []*entry) 
 		old, had := m.entries[s.Name]
 		action := "added"
 		switch {
-		case had && old.spec.equal(s) && old.status.State == StateLoaded:
+		case had && old.spec.equal(s) && (old.status.State == StateLoaded || old.permanent):
 			next[s.Name] = old
 			order = append(order, s.Name)
 			changes = append(changes, Change{Action: "kept", Status: old.status})
@@ -136,7 +136,7 @@ func (m *Manager) initialise(ctx context.Context, e *entry) {
 	r := m.openWithin(ctx, e)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e.dev, e.closers = r.dev, r.closers
+	e.dev, e.closers, e.permanent = r.dev, r.closers, r.permanent
 	e.status.Kind = r.kind
 	e.status.State = r.state
 	e.status.Reason = r.reason

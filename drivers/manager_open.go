@@ -21,10 +21,21 @@ type opened struct {
 	kind    capture.Kind
 	state   State
 	reason  string
+	// permanent marks a failure that trying again cannot mend: only a new
+	// configuration or a new build can (the driver is not compiled in, the
+	// configuration does not fit the driver).
+	permanent bool
 }
 
 func failed(kind capture.Kind, format string, args ...any) opened {
 	return opened{kind: kind, state: StateFailed, reason: fmt.Sprintf(format, args...)}
+}
+
+// failedForGood is failed for a permanent failure.
+func failedForGood(kind capture.Kind, format string, args ...any) opened {
+	r := failed(kind, format, args...)
+	r.permanent = true
+	return r
 }
 
 func skipped(kind capture.Kind, format string, args ...any) opened {
@@ -79,7 +90,7 @@ func (m *Manager) open(ctx context.Context, e *entry) opened {
 	s := e.spec
 	d, ok := m.opts.Registry.Driver(s.Driver)
 	if !ok {
-		return failed(KindUnknown, "driver %q is not compiled into this build (drivers in this build: %s)",
+		return failedForGood(KindUnknown, "driver %q is not compiled into this build (drivers in this build: %s)",
 			s.Driver, listOrNone(m.opts.Registry.Names()))
 	}
 	var r opened
@@ -107,7 +118,7 @@ func (m *Manager) open(ctx context.Context, e *entry) opened {
 func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 	em, ok := m.opts.Registry.Emulator(d.Name)
 	if !ok {
-		return failed(d.Kind, "driver %q has no emulator in this build; set emulate: false", d.Name)
+		return failedForGood(d.Kind, "driver %q has no emulator in this build; set emulate: false", d.Name)
 	}
 	switch {
 	case em.USB != nil && d.OpenUSB != nil:
@@ -133,17 +144,17 @@ func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 		}
 		return opened{dev: dev, closers: []io.Closer{stop}, kind: d.Kind, state: StateLoaded}
 	}
-	return failed(d.Kind, "the emulator for %q does not fit its driver (one is USB, the other serial)", d.Name)
+	return failedForGood(d.Kind, "the emulator for %q does not fit its driver (one is USB, the other serial)", d.Name)
 }
 
 // openUSB finds a connected USB device the driver handles, claims it and opens it.
 func (m *Manager) openUSB(ctx context.Context, d Driver, e *entry) opened {
 	s := e.spec
 	if s.Port != "" {
-		return failed(d.Kind, "driver %q drives USB devices; use usb: \"vvvv:pppp\" instead of port:", d.Name)
+		return failedForGood(d.Kind, "driver %q drives USB devices; use usb: \"vvvv:pppp\" instead of port:", d.Name)
 	}
 	if m.opts.Bus == nil {
-		return failed(d.Kind, "USB hardware access is not in this build (enrolld was built without cgo and libusb)")
+		return failedForGood(d.Kind, "USB hardware access is not in this build (enrolld was built without cgo and libusb)")
 	}
 	ids := d.USB
 	if s.USB != (usb.ID{}) {
@@ -207,10 +218,10 @@ func (m *Manager) unclaim(e *entry) {
 // openSerial opens a serial device on the configured port.
 func openSerial(ctx context.Context, d Driver, s Spec) opened {
 	if s.USB != (usb.ID{}) {
-		return failed(d.Kind, "driver %q drives serial devices; use port: instead of usb:", d.Name)
+		return failedForGood(d.Kind, "driver %q drives serial devices; use port: instead of usb:", d.Name)
 	}
 	if s.Port == "" {
-		return failed(d.Kind, "driver %q drives a serial device; set port: to its serial port, such as /dev/ttyS0", d.Name)
+		return failedForGood(d.Kind, "driver %q drives a serial device; set port: to its serial port, such as /dev/ttyS0", d.Name)
 	}
 	if _, err := os.Stat(s.Port); errors.Is(err, fs.ErrNotExist) {
 		return skipped(d.Kind, "serial port %s does not exist", s.Port)
@@ -225,7 +236,7 @@ func openSerial(ctx context.Context, d Driver, s Spec) opened {
 // openSDK opens a device through its vendor library.
 func openSDK(ctx context.Context, d Driver, s Spec) opened {
 	if s.USB != (usb.ID{}) || s.Port != "" {
-		return failed(d.Kind, "driver %q finds its device itself; remove usb: and port:", d.Name)
+		return failedForGood(d.Kind, "driver %q finds its device itself; remove usb: and port:", d.Name)
 	}
 	dev, err := d.OpenSDK(ctx, s.Options)
 	if err != nil {

@@ -345,3 +345,45 @@ func TestManagerHotplug(t *testing.T) {
 		t.Errorf("the emulated device was touched: %+v", st)
 	}
 }
+
+// TestManagerPermanentFailures: failures only a new configuration or build can mend
+// are not retried (and not counted again); others are.
+func TestManagerPermanentFailures(t *testing.T) {
+	m, _, reg := newTestManager(t, nil)
+	ctx := context.Background()
+	m.Apply(ctx, []Spec{
+		{Name: "missing", Driver: "uru4000"},
+		{Name: "nobus", Driver: "fake"},
+		{Name: "probe", Driver: "fake", Emulate: true, Options: Options{"model": "broken"}},
+	})
+	for range 3 {
+		m.Retry(ctx)
+	}
+	changes := m.Apply(ctx, m.specsForTest())
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.Status.Name+":"+c.Action)
+	}
+	if strings.Join(got, " ") != "missing:kept nobus:kept probe:retried" {
+		t.Errorf("reapplying: %v, want permanent failures kept and the probe failure retried", got)
+	}
+	want := `
+# HELP enrolld_device_errors_total Device errors by kind, driver and operation (open: initialisation failed; others are counted by the code using the device).
+# TYPE enrolld_device_errors_total counter
+enrolld_device_errors_total{driver="fake",kind="finger",op="open"} 6
+enrolld_device_errors_total{driver="uru4000",kind="unknown",op="open"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_device_errors_total"); err != nil {
+		t.Error(err)
+	}
+}
+
+func (m *Manager) specsForTest() []Spec {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var specs []Spec
+	for _, name := range m.order {
+		specs = append(specs, m.entries[name].spec)
+	}
+	return specs
+}
