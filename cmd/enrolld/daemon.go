@@ -42,6 +42,7 @@ type daemon struct {
 	opts    daemonOptions
 	log     *slog.Logger
 	notify  *notifier
+	build   buildInfo
 	started time.Time
 	metrics *daemonMetrics
 	mux     *http.ServeMux
@@ -75,12 +76,13 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		opts:    opts,
 		log:     opts.logger,
 		notify:  newNotifier(opts.env),
+		build:   currentBuild(),
 		started: time.Now(),
 		mux:     http.NewServeMux(),
 		cfg:     opts.config,
 	}
 	d.setNotReady("starting")
-	d.metrics = newDaemonMetrics(currentBuild(), func() bool { return d.notReady() == "" })
+	d.metrics = newDaemonMetrics(d.build, func() bool { return d.notReady() == "" })
 	m, err := drivers.NewManager(drivers.ManagerOptions{
 		Registry: opts.registry, Bus: opts.usbBus, Registerer: d.metrics.registry,
 	})
@@ -129,7 +131,7 @@ func (d *daemon) run(ctx context.Context, sigs <-chan os.Signal) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- d.server.Serve(ln) }()
 	url := "http://" + ln.Addr().String() + "/"
-	d.log.Info("enrolld starting", "version", version, "station", d.cfg.Station.ID, "url", url)
+	d.log.Info("enrolld starting", "version", d.build.Version, "station", d.cfg.Station.ID, "url", url)
 
 	startCtx, cancelStart := context.WithCancel(ctx)
 	defer cancelStart()
