@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/google/gousb"
 
@@ -118,7 +119,23 @@ func (b *Bus) Open(ctx context.Context, d usb.DeviceDesc) (usb.Device, error) {
 	for _, extra := range devs[1:] {
 		extra.Close()
 	}
-	return newDevice(b, devs[0], b.describe(found)), nil
+	desc := b.describe(found)
+	if desc.Manufacturer == "" && desc.Product == "" && desc.Serial == "" {
+		readStrings(devs[0], &desc)
+	}
+	return newDevice(b, devs[0], desc), nil
+}
+
+// stringTimeout bounds each string descriptor read on Open.
+const stringTimeout = 500 * time.Millisecond
+
+// readStrings asks the device for its strings when sysfs did not have them (not
+// Linux, or no sysfs), best effort: a device that does not answer keeps none.
+func readStrings(g *gousb.Device, d *usb.DeviceDesc) {
+	g.ControlTimeout = stringTimeout
+	d.Manufacturer, _ = g.Manufacturer()
+	d.Product, _ = g.Product()
+	d.Serial, _ = g.SerialNumber()
 }
 
 func gid(g *gousb.DeviceDesc) usb.ID {
