@@ -31,21 +31,30 @@ var _ usb.Bus = (*Bus)(nil)
 
 // Open initialises libusb. gousb panics when libusb_init fails (no usbfs, a
 // sandbox); Open turns that into an error wrapping ErrInit.
-func Open(opts *Options) (b *Bus, err error) {
-	b = &Bus{}
+func Open(opts *Options) (*Bus, error) {
+	b := &Bus{}
 	if opts != nil {
 		b.opts = *opts
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("%w: %v", ErrInit, r)
-		}
-	}()
-	b.ctx = gousb.NewContext()
+	c, err := newContext(gousb.NewContext)
+	if err != nil {
+		return nil, err
+	}
+	b.ctx = c
 	if b.opts.Debug > 0 {
 		b.ctx.Debug(b.opts.Debug)
 	}
 	return b, nil
+}
+
+// newContext calls create (gousb.NewContext), turning its panic into an error.
+func newContext(create func() *gousb.Context) (c *gousb.Context, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, err = nil, fmt.Errorf("%w: %v", ErrInit, r)
+		}
+	}()
+	return create(), nil
 }
 
 // Close releases libusb. It fails while devices opened through the bus are open.
