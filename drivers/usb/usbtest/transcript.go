@@ -159,3 +159,12 @@ func codeError(code string) error {
 	}
 	return nil
 }
+
+// ClearTimes drops the recorded submission and completion times, which differ
+// from run to run, so a transcript can be compared with a golden file. Transfers
+// keep their order; a capture written afterwards is strictly sequential.
+func (tr *Transcript) ClearTimes() {
+	for i := range tr.Transfers {
+		tr.Transfers[i].Start, tr.Transfers[i].End = 0, 0
+	}
+}

@@ -111,9 +111,7 @@ func record(t *testing.T) *usbtest.Transcript {
 
 func TestSessionGolden(t *testing.T) {
 	tr := record(t)
-	for i := range tr.Transfers {
-		tr.Transfers[i].Start, tr.Transfers[i].End = 0, 0
-	}
+	tr.ClearTimes()
 	var text bytes.Buffer
 	tr.WriteTo(&text)
 	const golden = "testdata/session.txt"
