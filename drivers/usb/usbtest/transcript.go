@@ -162,7 +162,9 @@ func codeError(code string) error {
 
 // ClearTimes drops the recorded submission and completion times, which differ
 // from run to run, so a transcript can be compared with a golden file. Transfers
-// keep their order; a capture written afterwards is strictly sequential.
+// keep their (completion) order; a capture written afterwards puts each
+// submission just before its completion, which umockdev still replays to a
+// driver that keeps transfers pending concurrently.
 func (tr *Transcript) ClearTimes() {
 	for i := range tr.Transfers {
 		tr.Transfers[i].Start, tr.Transfers[i].End = 0, 0

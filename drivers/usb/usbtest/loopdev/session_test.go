@@ -169,3 +169,25 @@ func TestSessionThroughLibusb(t *testing.T) {
 		}
 	})
 }
+
+// TestGoldenThroughLibusb replays the checked-in transcript, which has no times:
+// its capture lists each transfer's submission just before its completion, in
+// completion order, and umockdev still matches the driver's concurrent
+// submissions against it.
+func TestGoldenThroughLibusb(t *testing.T) {
+	tr, err := usbtest.ReadFile("testdata/session.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	umockdevtest.Run(t, tr, func(t *testing.T, dev usb.Device) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		got, err := session(ctx, dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, wantResult) {
+			t.Errorf("golden session through libusb:\n got %+v\nwant %+v", got, wantResult)
+		}
+	})
+}
