@@ -19,6 +19,8 @@ var (
 	ErrUnconsumed = errors.New("usbtest: expected transfers not made")
 	// ErrFormat means a transcript, pcap or device file could not be parsed.
 	ErrFormat = errors.New("usbtest: bad format")
+	// ErrNotReplayable means a transfer cannot be expressed in a usbmon capture.
+	ErrNotReplayable = errors.New("usbtest: transfer cannot be replayed from a capture")
 )
 
 // Kind is the kind of a transfer.

@@ -1,7 +1,7 @@
 // Package umockdevtest runs a driver test against a replayed USB device through
-// the real libusb path: the driver's emulator session, recorded with
-// usbtest.Record, is written as a usbmon capture and a umockdev device
-// description, the test binary re-runs the test under umockdev-run, and there the
+// the real libusb path: a transcript (an emulator session recorded with
+// usbtest.Record, or a golden file) is written as a usbmon capture and a umockdev
+// device description, the test binary re-runs the test under umockdev-run, and there the
 // test opens the device with package libusb (gousb, libusb 1.0, usbfs ioctls
 // answered by umockdev from the capture) and runs the driver against it.
 //
