@@ -53,6 +53,8 @@ type Comparator struct {
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
+	tx, ty        []float32
+	match         []int
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
@@ -69,9 +71,11 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 	if len(c.sel) == 0 {
 		return 0
 	}
+	al := c.alignScore(a, b)
 	c.relaxPairs(a, b)
 	np := minNP + int(math.Round(sigmoid(float64(min(na, nb)), muP, tauP)*(maxNP-minNP)))
-	return c.consolidate(np)
+	ls := c.consolidate(np)
+	return math.Sqrt(al * ls)
 }
 
 // localSimilarities fills c.pairs with every pair of cylinders with a non-zero similarity,

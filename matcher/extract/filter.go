@@ -61,7 +61,7 @@ func breaks(cs []candidate, wl float64, drop []bool) {
 			facing := math.Cos(a.angle-b.angle) < -0.7
 			line := math.Atan2(dy, dx)
 			aligned := math.Cos(a.angle-line) > 0.6
-			if d < 0.8*wl || (facing && aligned) {
+			if facing && aligned {
 				drop[i], drop[j] = true, true
 			}
 		}

@@ -12,7 +12,7 @@ func (f *field) segment(energyFrac float32) {
 	t := energyFrac * percentile(sm, 0.95)
 	f.fg = make([]bool, n)
 	for b := range sm {
-		f.fg[b] = sm[b] > t && f.coh[b] > 0.08
+		f.fg[b] = sm[b] > t && f.coh[b] > 0.2
 	}
 	f.fg = f.morph(f.fg, 1, true)  // close: dilate
 	f.fg = f.morph(f.fg, 2, false) // then erode (net opening of small specks)

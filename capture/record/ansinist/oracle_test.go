@@ -36,6 +36,7 @@ func TestNBISOracle(t *testing.T) {
 				t.Fatalf("parse: %v", err)
 			}
 			checkDump(t, dir, tx)
+			checkTyped(t, tx)
 			out, err := tx.Marshal()
 			if err != nil {
 				t.Fatalf("re-encode: %v", err)
@@ -124,5 +125,32 @@ func TestExtraTransaction(t *testing.T) {
 	}
 	if !bytes.Equal(out, raw) {
 		t.Errorf("re-encoding differs at byte %d", firstDiff(out, raw))
+	}
+}
+
+// checkTyped reads every record the typed helpers cover.
+func checkTyped(t *testing.T, tx *Transaction) {
+	t.Helper()
+	if _, err := tx.Header(); err != nil {
+		t.Errorf("header: %v", err)
+	}
+	if err := tx.Validate(); err != nil {
+		t.Errorf("validate: %v", err)
+	}
+	for i, r := range tx.Records {
+		var err error
+		switch r.Type {
+		case 3, 4, 5, 6:
+			_, err = LegacyFingerprintOf(r)
+		case 8:
+			_, err = SignatureOf(r)
+		case 10:
+			_, err = FaceImageOf(r)
+		case 13, 14:
+			_, err = FrictionRidgeImageOf(r)
+		}
+		if err != nil {
+			t.Errorf("record %d (type %d): %v", i+1, r.Type, err)
+		}
 	}
 }

@@ -18,7 +18,7 @@ func tagged(typ int, fields ...string) string {
 	for _, f := range fields {
 		body += fmt.Sprintf("\x1d%d.%s", typ, f)
 	}
-	for n := 1; ; n++ {
+	for n := len(body); ; n++ {
 		s := fmt.Sprintf("%d.001:%d%s\x1c", typ, n, body)
 		if len(s) == n {
 			return s

@@ -1,7 +1,6 @@
 package ansinist
 
 import (
-	"bytes"
 	"io"
 	"strconv"
 )
@@ -10,11 +9,30 @@ import (
 // content listing is checked against the records (see [Transaction.SetContent] to
 // rebuild it).
 func (t *Transaction) Marshal() ([]byte, error) {
-	var buf bytes.Buffer
-	if _, err := t.WriteTo(&buf); err != nil {
+	if err := t.checkContent(); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	size := 0
+	for _, r := range t.Records {
+		size += r.sizeHint()
+	}
+	buf := make([]byte, 0, size)
+	for i, r := range t.Records {
+		var err error
+		if buf, err = r.appendTo(buf, i+1); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// sizeHint estimates the encoded size of r (exact enough to avoid regrowing).
+func (r *Record) sizeHint() int {
+	n := 32
+	for i := range r.Fields {
+		n += 8 + valueLen(&r.Fields[i])
+	}
+	return n
 }
 
 // WriteTo writes the encoded transaction to w.
@@ -70,28 +88,35 @@ func (r *Record) appendTo(dst []byte, rec int) ([]byte, error) {
 	return r.appendTagged(dst, rec)
 }
 
-// appendTagged encodes a tagged record, solving LEN as a fixed point.
+// appendTagged encodes a tagged record, solving LEN as a fixed point. A record without
+// a leading LEN field gets one.
 func (r *Record) appendTagged(dst []byte, rec int) ([]byte, error) {
-	if len(r.Fields) == 0 || r.Fields[0].Num != 1 {
-		return dst, errAt(ErrMissing, rec, r.Type, 1, -1, "first field must be %d.001 LEN", r.Type)
+	lenField, fields := Field{Num: 1}, r.Fields
+	if len(fields) > 0 && fields[0].Num == 1 {
+		lenField, fields = fields[0], fields[1:]
 	}
 	typeText := strconv.Itoa(r.Type)
-	bodyLen := 0 // everything after LEN's separator
-	for i := 1; i < len(r.Fields); i++ {
-		f := &r.Fields[i]
-		if f.IsData() && i != len(r.Fields)-1 {
+	var seen [1000]bool
+	bodyLen := 0 // everything after LEN's digits
+	for i := range fields {
+		f := &fields[i]
+		if f.IsData() && i != len(fields)-1 {
 			return dst, errAt(ErrValue, rec, r.Type, f.Num, -1, "data field must be the last field")
 		}
-		bodyLen += len(typeText) + 2 + fieldDigits(f) + valueLen(f) + 1
+		if f.Num < 2 || f.Num > 999 || seen[f.Num] {
+			return dst, errAt(ErrValue, rec, r.Type, f.Num, -1, "field number repeated or outside 2–999")
+		}
+		seen[f.Num] = true
+		bodyLen += 1 + len(typeText) + 2 + fieldDigits(f) + valueLen(f) // GS + "T.NNN:" + value
 	}
-	lenTag := len(typeText) + 2 + fieldDigits(&r.Fields[0]) // "T.001:"
-	n := solveLen(lenTag + 1 + bodyLen)
-	dst = appendTag(dst, typeText, &r.Fields[0])
+	lenTag := len(typeText) + 2 + fieldDigits(&lenField) // "T.001:"
+	n := solveLen(lenTag + bodyLen + 1)                  // + FS
+	dst = appendTag(dst, typeText, &lenField)
 	dst = strconv.AppendInt(dst, int64(n), 10)
-	for i := 1; i < len(r.Fields); i++ {
+	for i := range fields {
 		dst = append(dst, GS)
 		var err error
-		if dst, err = appendField(dst, typeText, &r.Fields[i], rec, r.Type); err != nil {
+		if dst, err = appendField(dst, typeText, &fields[i], rec, r.Type); err != nil {
 			return dst, err
 		}
 	}

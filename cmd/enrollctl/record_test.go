@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/enrolld/enrolld/capture/record/ansinist"
+	"github.com/enrolld/enrolld/capture/record/wsq"
+)
+
+func runRec(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := runRecord(context.Background(), args, &out, &errOut)
+	return out.String(), err
+}
+
+// writeTestInputs writes two synthetic ridge patterns, a face JPEG and signature vectors.
+func writeTestInputs(t *testing.T, dir string) {
+	t.Helper()
+	for i, name := range []string{"f2.png", "f7.png"} {
+		g := image.NewGray(image.Rect(0, 0, 200, 240))
+		for y := 0; y < 240; y++ {
+			for x := 0; x < 200; x++ {
+				v := 128 + 100*math.Sin(float64(x+y*(i+1))/3+float64(y*y)/900)
+				g.SetGray(x, y, color.Gray{uint8(v)})
+			}
+		}
+		writePNG(t, filepath.Join(dir, name), g)
+	}
+	face := image.NewRGBA(image.Rect(0, 0, 120, 160))
+	for y := 0; y < 160; y++ {
+		for x := 0; x < 120; x++ {
+			face.Set(x, y, color.RGBA{uint8(x * 2), uint8(y), 90, 255})
+		}
+	}
+	var jb bytes.Buffer
+	if err := jpeg.Encode(&jb, face, nil); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, filepath.Join(dir, "face.jpg"), jb.Bytes())
+	mustWrite(t, filepath.Join(dir, "sig.csv"), []byte("# x,y,pressure\n0,0,0\n100,40,120\n200,80,130\n"))
+	sig := image.NewGray(image.Rect(0, 0, 64, 16))
+	writePNG(t, filepath.Join(dir, "sig.png"), sig)
+}
+
+func writePNG(t *testing.T, path string, img image.Image) {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, path, b.Bytes())
+}
+
+func mustWrite(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const testRecordYAML = `header:
+  tot: ENR
+  date: 2026-11-22
+  dai: DEST00001
+  ori: ORIG00001
+  tcn: TCN-0001
+  utf8: true
+type2:
+  - {num: 18, value: "DOE,JOHN"}
+  - {num: 47, subfields: [[a, b], [c, "Zoë"]]}
+fingers:
+  - {position: 2, file: f2.png, nfiq: 2}
+face: face.jpg
+signature: sig.csv
+profile:
+  name: test
+  tot: [ENR]
+  records: [{type: 14, min: 1}]
+  type2:
+    - {num: 18, name: NAM, required: true}
+    - {num: 22, name: DOB, required: true, chars: N, min_len: 8, max_len: 8}
+`
+
+func TestRecordBuildAndDump(t *testing.T) {
+	dir := t.TempDir()
+	writeTestInputs(t, dir)
+	cfg := filepath.Join(dir, "enroll.yaml")
+	mustWrite(t, cfg, []byte(testRecordYAML))
+	out := filepath.Join(dir, "out.an2")
+	msg, err := runRec(t, "build", "-config", cfg, "-o", out, "-field", "2.022=19700208", "-finger", "7="+filepath.Join(dir, "f7.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "6 records") {
+		t.Fatalf("build said %q", msg)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("output file: %v %v", fi, err)
+	}
+	dataDir := t.TempDir()
+	dump, err := runRec(t, "dump", out, "-data-dir", dataDir, "-validate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"1.2.1.1 [1.002]=0502\n", "1.4.1.1 [1.004]=ENR\n", "[1.015]=003\n",
+		"2.3.1.1 [2.018]=DOE,JOHN\n", "2.4.2.2 [2.047]=Zoë\n", "2.5.1.1 [2.022]=19700208\n",
+		"3.11.1.1 [14.011]=WSQ20\n", "[14.022]=2\n", "4.13.1.1 [14.013]=7\n",
+		"[10.011]=JPEGB\n", "[10.012]=SRGB\n", "6.4.1.1 [8.004]=2\n",
+	} {
+		if !strings.Contains(dump, want) {
+			t.Errorf("dump lacks %q", want)
+		}
+	}
+	// The finger data written by -data-dir is a WSQ file of the right size.
+	fld := strings.TrimSuffix(dump[strings.Index(dump, "[14.999]=")+len("[14.999]="):], "\n")
+	fld = fld[:strings.IndexByte(fld, '\n')]
+	b, err := os.ReadFile(filepath.Join(dataDir, fld))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := wsq.Decode(bytes.NewReader(b))
+	if err != nil || img.Bounds().Dx() != 200 || img.Bounds().Dy() != 240 {
+		t.Fatalf("finger data: %v %v", err, img)
+	}
+	// The summarised dump names sizes instead of files; -nbis ends lines with US.
+	plain, _ := runRec(t, "dump", out)
+	nbis, _ := runRec(t, "dump", "-nbis", out)
+	if !strings.Contains(plain, " bytes>\n") || !strings.Contains(nbis, "\x1f\n") {
+		t.Error("dump options not honoured")
+	}
+}
+
+func TestRecordBuildFlagsOnly(t *testing.T) {
+	dir := t.TempDir()
+	writeTestInputs(t, dir)
+	out := filepath.Join(dir, "x.an2")
+	_, err := runRec(t, "build", "-o", out, "-tot", "CAR", "-dai", "D", "-ori", "O", "-tcn", "T", "-version", "0400",
+		"-field", "18=SMITH,JANE", "-field", "47=a|b;c", "-signature", filepath.Join(dir, "sig.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(out)
+	tx, err := ansinist.Unmarshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ansinist.SignatureOf(tx.Records[2])
+	if err != nil || s.Representation != ansinist.SignatureScanned || s.Width != 64 || len(s.Data) != 64*16 {
+		t.Fatalf("signature %+v %v", s, err)
+	}
+	if f := tx.Records[1].Field(47); f.Item(0, 1) != "b" || f.Item(1, 0) != "c" {
+		t.Fatalf("2.047 = %+v", f.Subfields)
+	}
+}
+
+func TestRecordErrors(t *testing.T) {
+	dir := t.TempDir()
+	writeTestInputs(t, dir)
+	cfg := filepath.Join(dir, "enroll.yaml")
+	mustWrite(t, cfg, []byte(testRecordYAML))
+	out := filepath.Join(dir, "bad.an2")
+	// The profile requires 2.022 DOB.
+	_, err := runRec(t, "build", "-config", cfg, "-o", out)
+	if !errors.Is(err, ansinist.ErrMissing) || !strings.Contains(err.Error(), "field 2.022") {
+		t.Fatalf("profile violation: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatal("a failed build wrote its output")
+	}
+	// A corrupted transaction names record, field and offset.
+	good := filepath.Join(dir, "good.an2")
+	if _, err := runRec(t, "build", "-config", cfg, "-o", good, "-field", "22=19700208"); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(good)
+	mustWrite(t, out, raw[:len(raw)-10])
+	if _, err := runRec(t, "dump", out); !errors.Is(err, ansinist.ErrTruncated) || !strings.Contains(err.Error(), "at byte") {
+		t.Fatalf("truncated dump: %v", err)
+	}
+	var usage recordUsageError
+	for _, args := range [][]string{nil, {"frob"}, {"dump"}, {"build"}, {"build", "-o", out, "-field", "x"}} {
+		if _, err := runRec(t, args...); !errors.As(err, &usage) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+}
