@@ -14,7 +14,8 @@ func removeFalse(cs []candidate, wl float64, dist []int, f *field, borderBlocks 
 	drop := make([]bool, len(cs))
 	for k := range cs {
 		c := &cs[k]
-		if c.removed || dist[(c.y/blockSize)*f.bw+c.x/blockSize] <= borderBlocks {
+		b := (c.y/blockSize)*f.bw + c.x/blockSize
+		if c.removed || dist[b] <= borderBlocks {
 			drop[k] = true
 			continue
 		}
