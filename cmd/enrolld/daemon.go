@@ -47,6 +47,8 @@ type daemon struct {
 	metrics *daemonMetrics
 	mux     *http.ServeMux
 	server  *http.Server
+	// apiMethods maps each API path to the methods it has routes for.
+	apiMethods map[string][]string
 
 	storage    *storage
 	manager    *drivers.Manager
@@ -73,13 +75,14 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		opts.env = func(string) string { return "" }
 	}
 	d := &daemon{
-		opts:    opts,
-		log:     opts.logger,
-		notify:  newNotifier(opts.env),
-		build:   currentBuild(),
-		started: time.Now(),
-		mux:     http.NewServeMux(),
-		cfg:     opts.config,
+		opts:       opts,
+		log:        opts.logger,
+		notify:     newNotifier(opts.env),
+		build:      currentBuild(),
+		started:    time.Now(),
+		mux:        http.NewServeMux(),
+		apiMethods: map[string][]string{},
+		cfg:        opts.config,
 	}
 	d.setNotReady("starting")
 	d.metrics = newDaemonMetrics(d.build, func() bool { return d.notReady() == "" })

@@ -245,7 +245,19 @@ func TestDaemonReadyAndAPI(t *testing.T) {
 			t.Errorf("/metrics lacks %s", w)
 		}
 	}
-	if code, _ := td.get(t, "/api/v1/nothing"); code != http.StatusNotFound {
+	if code, body := td.get(t, "/api/v1/nothing"); code != http.StatusNotFound ||
+		body != "{\n  \"error\": \"no API endpoint /api/v1/nothing\"\n}\n" {
+		t.Errorf("unknown API path answered %d %q, want 404 in JSON", code, body)
+	}
+	resp, err := http.Post(td.url+api.PathStatus, "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" {
+		t.Errorf("POST %s answered %s (Allow %q), want 405 allowing GET", api.PathStatus, resp.Status, resp.Header.Get("Allow"))
+	}
+	if code, _ := td.get(t, "/nothing"); code != http.StatusNotFound {
 		t.Errorf("unknown path answered %d, want 404", code)
 	}
 	if err := td.stop(t); err != nil {
