@@ -57,7 +57,7 @@ var errOpenTimeout = errors.New("drivers: initialisation timed out")
 // background work to it (Halt still has to stop that work). A driver that ignores
 // its context does not hold up the daemon: its result is released whenever it comes.
 func (m *Manager) openWithin(ctx context.Context, e *entry) opened {
-	openCtx, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	openCtx, cancel := context.WithCancelCause(withRegisterer(context.WithoutCancel(ctx), m.opts.Registerer))
 	timer := time.AfterFunc(m.opts.OpenTimeout, func() { cancel(errOpenTimeout) })
 	stopFollowing := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
 	defer func() {

@@ -387,3 +387,38 @@ func (m *Manager) specsForTest() []Spec {
 	}
 	return specs
 }
+
+// TestManagerDriverMetrics: a driver finds the manager's registerer in its open
+// context and its metrics land on the daemon's registry.
+func TestManagerDriverMetrics(t *testing.T) {
+	r := &Registry{}
+	r.Register(Driver{Name: "counting", Kind: capture.KindFinger,
+		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
+			c := prometheus.NewCounter(prometheus.CounterOpts{Name: "enrolld_test_opens_total", Help: "Opens."})
+			if reg := RegistererFrom(ctx); reg != nil {
+				if err := reg.Register(c); err != nil {
+					var are prometheus.AlreadyRegisteredError
+					if !errors.As(err, &are) {
+						return nil, err
+					}
+					c = are.ExistingCollector.(prometheus.Counter)
+				}
+			}
+			c.Inc()
+			return &fakeScanner{model: "c"}, nil
+		}})
+	reg := prometheus.NewPedanticRegistry()
+	m, err := NewManager(ManagerOptions{Registry: r, Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Apply(context.Background(), []Spec{{Name: "a", Driver: "counting"}, {Name: "b", Driver: "counting"}})
+	want := "# HELP enrolld_test_opens_total Opens.\n# TYPE enrolld_test_opens_total counter\nenrolld_test_opens_total 2\n"
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_test_opens_total"); err != nil {
+		t.Error(err)
+	}
+	if RegistererFrom(context.Background()) != nil {
+		t.Error("RegistererFrom found a registerer in a bare context")
+	}
+}
