@@ -20,6 +20,7 @@ func (d *daemon) handle(pattern string, h http.Handler) {
 	if _, path, ok := strings.Cut(pattern, " "); ok {
 		name = path
 	}
+	name = strings.TrimSuffix(name, "{$}")
 	if strings.HasPrefix(name, apiPrefix) {
 		method, _, _ := strings.Cut(pattern, " ")
 		d.apiMethods[name] = append(d.apiMethods[name], method)
