@@ -9,8 +9,8 @@ import "context"
 // HTTP adds its routes with daemon.handle when it is created (before run).
 //
 // Wiring a new one, say the sync outbox:
-//  1. add its section to config (a field `Sync syncConfig `yaml:"sync"“ whose type
-//     has validate(*problems));
+//  1. add its section to config: a field Sync syncConfig tagged yaml:"sync", whose
+//     type has validate(*problems);
 //  2. write cmd/enrolld/sync.go with a type implementing subsystem (and reloader if
 //     SIGHUP should reach it), built from the config, d.storage.Dir() and
 //     d.metrics.registry, registering its routes with d.handle;
