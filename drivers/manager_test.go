@@ -187,6 +187,9 @@ func TestManagerMetrics(t *testing.T) {
 enrolld_device_errors_total{driver="fake",kind="finger",op="capture"} 1
 enrolld_device_errors_total{driver="fake",kind="finger",op="open"} 1
 enrolld_device_errors_total{driver="isdv4",kind="unknown",op="open"} 1
+# HELP enrolld_device_info Always 1 for each loaded device; its labels name the device and its model and firmware (for fleet inventories and firmware planning).
+# TYPE enrolld_device_info gauge
+enrolld_device_info{device="a",driver="fake",firmware="",kind="finger",model="A"} 1
 # HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
 # TYPE enrolld_device_up gauge
 enrolld_device_up{driver="fake",kind="finger"} 0
