@@ -196,3 +196,32 @@ func TestRecordErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordDumpMatchesNBIS runs the CLI on NBIS test transactions: stdout with -nbis
+// equals an2k2txt's output and -data-dir writes the same fld_R_F.tmp files.
+func TestRecordDumpMatchesNBIS(t *testing.T) {
+	dirs, _ := filepath.Glob("../../../shared/data/nbis-oracle/an2k/*/an2k2txt.txt")
+	if len(dirs) == 0 {
+		t.Skip("NBIS oracle data (../shared) absent")
+	}
+	for _, txt := range dirs {
+		dir := filepath.Dir(txt)
+		want, _ := os.ReadFile(txt)
+		out := t.TempDir()
+		got, err := runRec(t, "dump", "-nbis", "-data-dir", out, filepath.Join(dir, "input.an2"))
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if got != string(want) {
+			t.Errorf("%s: dump differs from an2k2txt", filepath.Base(dir))
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "fld_*.tmp"))
+		for _, f := range files {
+			a, _ := os.ReadFile(f)
+			b, err := os.ReadFile(filepath.Join(out, filepath.Base(f)))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s/%s differs: %v", filepath.Base(dir), filepath.Base(f), err)
+			}
+		}
+	}
+}
