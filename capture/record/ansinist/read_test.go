@@ -177,3 +177,17 @@ func TestSolveLen(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorMessage(t *testing.T) {
+	t1 := type1("1\x1f1\x1e14\x1f01")
+	rec := strings.Replace(tagged(14, "002:01", "999:abc"), "14.999:", "14.999;", 1)
+	_, err := Unmarshal([]byte(t1 + rec))
+	want := fmt.Sprintf("ansinist: record 2 (type 14) at byte %d: no field tag (T.NNN:) (syntax error)", len(t1)+strings.Index(rec, "14.999;"))
+	if err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	e := &Error{Record: 3, Type: 14, Field: 999, Offset: 1234, Msg: "data ends early", Err: ErrTruncated}
+	if got := e.Error(); got != "ansinist: record 3 (type 14) field 14.999 at byte 1234: data ends early (truncated input)" {
+		t.Fatalf("Error() = %q", got)
+	}
+}
