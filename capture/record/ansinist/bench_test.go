@@ -41,6 +41,19 @@ func BenchmarkUnmarshal1MB(b *testing.B) {
 	}
 }
 
+// BenchmarkRead1MB parses through the streaming Reader, which copies every record out
+// of the stream (Unmarshal aliases its input instead).
+func BenchmarkRead1MB(b *testing.B) {
+	in := megabyteTransaction(b)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(in), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkMarshal1MB(b *testing.B) {
 	in := megabyteTransaction(b)
 	tx, err := Unmarshal(in)

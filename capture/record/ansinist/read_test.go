@@ -125,6 +125,10 @@ func TestReadErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Unmarshal([]byte(tc.in))
+			// The streaming path reports the same error as the in-memory one.
+			if _, err2 := Read(iotest.OneByteReader(strings.NewReader(tc.in)), nil); fmt.Sprint(err2) != fmt.Sprint(err) {
+				t.Fatalf("stream: %v\nslice:  %v", err2, err)
+			}
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
