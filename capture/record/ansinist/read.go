@@ -203,7 +203,7 @@ func (r *Reader) readRest(prefix []byte, n, idx, typ int) ([]byte, error) {
 		r.off += int64(n - len(prefix))
 		return s.b[start:s.pos:s.pos], nil
 	}
-	buf := make([]byte, len(prefix), min(n, max(len(prefix), 4<<20)))
+	buf := make([]byte, len(prefix), min(n, max(len(prefix), 1<<20)))
 	copy(buf, prefix)
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
