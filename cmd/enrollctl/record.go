@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -15,7 +16,8 @@ import (
 const recordUsage = `usage: enrollctl record COMMAND
   dump  [-data-dir DIR] [-nbis] [-validate] FILE|-
         print a transaction one item per line: record.field.subfield.item [type.field]=value;
-        data fields are summarised, or written to DIR/fld_R_F.tmp (mode 0600) like NBIS an2k2txt
+        data fields are summarised, or written to DIR/fld_R_F.tmp (mode 0600) like NBIS an2k2txt;
+        ISO/IEC 19794-4 (FIR) and 19794-5 (FAC) records are recognised and summarised
   build -o OUT [-config FILE.yaml] [-tot T -dai D -ori O -tcn N ...]
         [-field NUM=VALUE ...] [-finger POS=IMAGE ...] [-face PHOTO.jpg] [-signature IMAGE|VECTORS.csv]
         assemble a transaction: Type-1, Type-2 fields, WSQ Type-14 fingers, a Type-10 face, a Type-8 signature`
@@ -49,14 +51,25 @@ func recordDump(_ context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	in := io.Reader(os.Stdin)
+	in := bufio.NewReaderSize(os.Stdin, 64<<10)
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
 			return err
 		}
 		defer f.Close()
-		in = f
+		in = bufio.NewReaderSize(f, 64<<10)
+	}
+	if magic, _ := in.Peek(4); string(magic) == "FIR\x00" || string(magic) == "FAC\x00" {
+		b, err := io.ReadAll(in)
+		if err != nil {
+			return err
+		}
+		_, err = recordDumpISO(stdout, b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return nil
 	}
 	tx, err := ansinist.Read(in, nil)
 	if err != nil {

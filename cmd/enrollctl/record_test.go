@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/enrolld/enrolld/capture/record/ansinist"
+	"github.com/enrolld/enrolld/capture/record/iso19794"
 	"github.com/enrolld/enrolld/capture/record/wsq"
 )
 
@@ -223,5 +224,32 @@ func TestRecordDumpMatchesNBIS(t *testing.T) {
 				t.Errorf("%s/%s differs: %v", filepath.Base(dir), filepath.Base(f), err)
 			}
 		}
+	}
+}
+
+func TestRecordDumpISO(t *testing.T) {
+	dir := t.TempDir()
+	face := &iso19794.FaceRecord{Faces: []iso19794.Face{{Gender: 2, Width: 480, Height: 640, Data: []byte{0xFF, 0xD8, 0xFF, 0xD9}}}}
+	b, err := face.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[11] += 3 // the record length is 3 bytes too long, as in some passports
+	mustWrite(t, filepath.Join(dir, "dg2.fac"), b)
+	out, err := runRec(t, "dump", filepath.Join(dir, "dg2.fac"))
+	if err != nil || !strings.Contains(out, "face.1 gender=2") || !strings.Contains(out, "off by 3 bytes") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	fr := &iso19794.FingerRecord{ScaleUnits: iso19794.UnitsPPI, PixelDepth: 8, Compression: iso19794.CompressionWSQ,
+		Views: []iso19794.FingerView{{Position: 2, ViewCount: 1, ViewNumber: 1, Width: 10, Height: 10, Data: []byte{1, 2}}}}
+	b, _ = fr.Encode()
+	mustWrite(t, filepath.Join(dir, "f.fir"), b)
+	out, err = runRec(t, "dump", filepath.Join(dir, "f.fir"))
+	if err != nil || !strings.Contains(out, "view.1 position=2") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	mustWrite(t, filepath.Join(dir, "bad.fir"), b[:20])
+	if _, err := runRec(t, "dump", filepath.Join(dir, "bad.fir")); !errors.Is(err, iso19794.ErrTruncated) {
+		t.Fatalf("truncated ISO record: %v", err)
 	}
 }
