@@ -85,7 +85,7 @@ func (f *LegacyFingerprint) Record() (*Record, error) {
 
 // LegacyFingerprintOf reads a Type-3–7 record with the 18-byte header.
 func LegacyFingerprintOf(r *Record) (*LegacyFingerprint, error) {
-	if r.Type < 3 || r.Type > 7 || len(r.Fields) != 9 {
+	if r.Type < 3 || r.Type > 7 || len(r.Fields) != 9 || r.Field(4) == nil || len(r.Field(4).Subfields) != 1 {
 		return nil, errAt(ErrValue, 0, r.Type, 0, -1, "not a legacy fingerprint record with an 18-byte header")
 	}
 	num := func(n int) int { v, _ := r.Int(n); return v }

@@ -29,6 +29,9 @@ func (t *Transaction) SetContent() error {
 	}
 	cnt := Field{Num: 3, Subfields: []Subfield{{"1", strconv.Itoa(len(t.Records) - 1)}}}
 	for i, r := range t.Records[1:] {
+		if r == nil {
+			return errAt(ErrMissing, i+2, 0, 0, -1, "nil record")
+		}
 		idc := r.Text(2)
 		if _, ok := atoi([]byte(idc)); !ok {
 			return errAt(ErrMissing, i+2, r.Type, 2, -1, "record has no numeric IDC")
