@@ -25,6 +25,16 @@ func FuzzRead(f *testing.F) {
 			}
 			return
 		}
+		// The typed views and the validator must not panic on anything that parses.
+		_ = tx.Validate()
+		for _, r := range tx.Records {
+			_, _ = HeaderOf(r)
+			_, _ = LegacyFingerprintOf(r)
+			_, _ = SignatureOf(r)
+			_, _ = Minutiae378Of(r)
+			_, _ = FaceImageOf(r)
+			_, _ = FrictionRidgeImageOf(r)
+		}
 		out, err := tx.Marshal()
 		if err != nil {
 			t.Fatalf("parsed but cannot re-encode: %v", err)
