@@ -53,6 +53,9 @@ type Comparator struct {
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
+	tx, ty        []float32
+	match         []int
+	refs          []int
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
@@ -71,7 +74,9 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 	}
 	c.relaxPairs(a, b)
 	np := minNP + int(math.Round(sigmoid(float64(min(na, nb)), muP, tauP)*(maxNP-minNP)))
-	return c.consolidate(np)
+	ls := c.consolidate(np)
+	al := c.alignScore(a, b)
+	return math.Sqrt(al * ls)
 }
 
 // localSimilarities fills c.pairs with every pair of cylinders with a non-zero similarity,
@@ -196,14 +201,21 @@ func (c *Comparator) consolidate(np int) float64 {
 	}
 	np = min(np, n)
 	var sum float64
-	for range np {
+	c.refs = c.refs[:0]
+	for range max(np, alignRefs) {
 		best := 0
 		for i := 1; i < n; i++ {
 			if eff[i] > eff[best] {
 				best = i
 			}
 		}
-		sum += float64(c.lam[best])
+		if eff[best] < 0 {
+			break
+		}
+		if len(c.refs) < np {
+			sum += float64(c.lam[best])
+		}
+		c.refs = append(c.refs, best)
 		eff[best] = -1
 	}
 	return sum / float64(max(np, minNP))

@@ -13,7 +13,7 @@ import (
 // that lie inside the fingerprint area (the minutiae convex hull enlarged by mccOmega).
 const (
 	mccR       = 70.0
-	mccNS      = 8
+	mccNS      = 16
 	mccND      = 6
 	mccSigmaS  = 28.0 / 3
 	mccSigmaD  = 2 * math.Pi / 9
@@ -27,7 +27,7 @@ const (
 	mccReach   = 3 * mccSigmaS
 	gsLUTStep  = 0.25 // squared-distance step of the spatial table
 	gsLUTLen   = int(mccReach*mccReach/gsLUTStep) + 2
-	discCells  = 52 // spatial cells of the 8×8 grid whose centre lies within mccR
+	discCells  = 208
 	minMECells = discCells * mccND * 6 / 10
 )
 

@@ -52,7 +52,8 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(stdout, "images %d, genuine %d, impostor %d\n", len(set.items), r.Genuine, r.Impostor)
+	fmt.Fprintf(stdout, "images %d (%.1f minutiae each), genuine %d, impostor %d\n",
+		len(set.items), float64(set.minutiae)/float64(len(set.items)), r.Genuine, r.Impostor)
 	fmt.Fprintf(stdout, "EER %.2f %%\nFNMR at FMR 1 %%: %.2f %%\nFNMR at FMR 0.1 %%: %.2f %%\nFNMR at FMR 0: %.2f %%\n",
 		r.EER, r.FNMR1, r.FNMR01, r.FNMR0)
 	fmt.Fprintf(stdout, "extraction median %.2f ms per image\ncomparisons per second (one core) %.0f\n", r.ExtractMS, r.CPS)
@@ -99,6 +100,7 @@ type fvcItem struct {
 type fvcSet struct {
 	items     []fvcItem
 	extractMS []float64
+	minutiae  int
 }
 
 var fvcName = regexp.MustCompile(`^(\d+)_(\d+)\.(?i:png|pgm|pnm)$`)
@@ -128,6 +130,7 @@ func loadFVC(ctx context.Context, dir string, dpi float64, stderr io.Writer) (*f
 		if err != nil {
 			return nil, fmt.Errorf("eval: %s: %w", e.Name(), err)
 		}
+		s.minutiae += len(res.Template.Minutiae)
 		f, _ := strconv.Atoi(m[1])
 		i, _ := strconv.Atoi(m[2])
 		s.items = append(s.items, fvcItem{finger: f, impression: i, prep: matcher.Prepare(res.Template)})

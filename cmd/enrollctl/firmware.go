@@ -27,27 +27,22 @@ const firmwareUsage = `usage: enrollctl firmware COMMAND
 // runFirmware makes, checks and applies firmware bundles.
 func runFirmware(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError(firmwareUsage)
+		return usageErrorf("%s", firmwareUsage)
 	}
 	sub := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"keygen": fwKeygen, "sign": fwSign, "inspect": fwInspect, "verify": fwVerify, "apply": fwApply,
 	}[args[0]]
 	if sub == nil {
-		return usageError(firmwareUsage)
+		return usageErrorf("%s", firmwareUsage)
 	}
 	return sub(ctx, args[1:], stdout, stderr)
 }
-
-// usageError is a mistake in the command line (exit status 2).
-type usageError string
-
-func (u usageError) Error() string { return string(u) }
 
 func fwKeygen(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs := flag.NewFlagSet("firmware keygen", flag.ContinueOnError)
 	out := fs.String("out", "", "base name of the key files")
 	if err := fs.Parse(args); err != nil || *out == "" {
-		return usageError(firmwareUsage)
+		return usageErrorf("%s", firmwareUsage)
 	}
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
@@ -79,7 +74,7 @@ func fwSign(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.StringVar(&m.Name, "name", "", "firmware name")
 	fs.StringVar(&m.ReleaseNotes, "notes", "", "release notes")
 	if err := fs.Parse(args); err != nil || *keyPath == "" || *payload == "" || *out == "" {
-		return usageError(firmwareUsage)
+		return usageErrorf("%s", firmwareUsage)
 	}
 	m.Protocol, m.Devices = firmware.ProtocolDFU11, []firmware.DeviceMatch{{Runtime: rt, DFU: df}}
 	keyPEM, err := os.ReadFile(*keyPath)
@@ -112,7 +107,7 @@ func fwSign(_ context.Context, args []string, stdout, _ io.Writer) error {
 
 func fwInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if len(args) != 1 {
-		return usageError(firmwareUsage)
+		return usageErrorf("%s", firmwareUsage)
 	}
 	raw, err := os.ReadFile(args[0])
 	if err != nil {
@@ -146,7 +141,7 @@ func fwInspect(_ context.Context, args []string, stdout, _ io.Writer) error {
 func loadBundleAndKey(fs *flag.FlagSet, args []string) (*firmware.Bundle, []byte, firmware.TrustedKeys, error) {
 	pubPath := fs.String("pub", "", "trusted public key (PEM or base64)")
 	if err := fs.Parse(args); err != nil || *pubPath == "" || fs.NArg() != 1 {
-		return nil, nil, nil, usageError(firmwareUsage)
+		return nil, nil, nil, usageErrorf("%s", firmwareUsage)
 	}
 	pubRaw, err := os.ReadFile(*pubPath)
 	if err != nil {

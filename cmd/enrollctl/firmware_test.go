@@ -54,8 +54,7 @@ func TestFirmwareCommands(t *testing.T) {
 	if _, err := runFW(t, "verify", "--pub", key+".pub", bundle); !errors.Is(err, firmware.ErrHashMismatch) {
 		t.Fatalf("tampered payload verified: %v", err)
 	}
-	var u usageError
-	if _, err := runFW(t, "nonsense"); !errors.As(err, &u) {
+	if _, err := runFW(t, "nonsense"); !errors.Is(err, errUsage) {
 		t.Fatalf("unknown sub-command: %v", err)
 	}
 }

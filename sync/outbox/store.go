@@ -71,6 +71,7 @@ type Store struct {
 	stopBg   chan struct{}
 	health   Health
 	healthMu stdsync.Mutex
+	deadline atomic.Int64 // the I/O deadline in ns (tests shorten it after Open)
 }
 
 func deriveKey(master [32]byte, label string) []byte {
@@ -86,6 +87,7 @@ func Open(opt Options) (*Store, error) {
 	}
 	s := &Store{opt: opt, blobDir: filepath.Join(opt.Dir, "blobs"), log: opt.Logger,
 		failed: make(chan struct{}), stopBg: make(chan struct{}), counts: map[State]int{}}
+	s.deadline.Store(int64(opt.IODeadline))
 	for _, d := range []string{opt.Dir, s.blobDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return nil, fmt.Errorf("outbox: %w", err)
@@ -177,13 +179,14 @@ func (s *Store) guard(op string, fn func() error) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- fn() }()
-	t := time.NewTimer(s.opt.IODeadline)
+	d := time.Duration(s.deadline.Load())
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case err := <-done:
 		return err
 	case <-t.C:
-		s.fail(fmt.Errorf("%s did not finish within %v", op, s.opt.IODeadline))
+		s.fail(fmt.Errorf("%s did not finish within %v", op, d))
 		return s.err()
 	}
 }

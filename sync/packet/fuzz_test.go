@@ -38,3 +38,21 @@ func FuzzDecodeReceipt(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeSliceBatch feeds arbitrary bytes to the register-slice batch decoder.
+func FuzzDecodeSliceBatch(f *testing.F) {
+	_, priv, _ := ed25519.GenerateKey(nil)
+	b := &SliceBatch{Since: "1", Cursor: "3", More: true,
+		Upserts: []SlicePerson{{"s1", map[int][]byte{1: []byte("FMR\x00"), 7: {1, 2}}}}, Deletes: []string{"s0"}}
+	b.Sign(priv)
+	f.Add(b.Encode())
+	f.Fuzz(func(t *testing.T, in []byte) {
+		got, err := DecodeSliceBatch(in)
+		if err != nil {
+			return
+		}
+		if string(got.Encode()) != string(in) {
+			t.Fatal("accepted a non-canonical batch")
+		}
+	})
+}

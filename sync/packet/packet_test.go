@@ -149,3 +149,17 @@ func BenchmarkBuildSeal1MB(b *testing.B) {
 		}
 	}
 }
+
+func TestSliceBatch(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	b := &SliceBatch{Since: "", Cursor: "2", Upserts: []SlicePerson{{"a", map[int][]byte{2: {1}, 1: {2}}}}, Deletes: []string{"z"}}
+	b.Sign(priv)
+	got, err := DecodeSliceBatch(b.Encode())
+	if err != nil || got.Verify(pub) != nil || string(got.Upserts[0].Templates[1]) != "\x02" {
+		t.Fatalf("round trip: %v", err)
+	}
+	got.Deletes = nil
+	if err := got.Verify(pub); !errors.Is(err, ErrSignature) {
+		t.Fatalf("altered batch verified: %v", err)
+	}
+}

@@ -10,21 +10,30 @@ func (a *analysis) line(out, in []float32, inv bool, sc *scratch) {
 	if inv {
 		hi, lo = out[:hlen], out[hlen:n]
 	}
-	f := a
+	c := a.lo
 	for k := range lo {
 		x := xp[2*k : 2*k+9 : 2*k+9]
-		s := f.lo[0] * x[0]
-		for i := 1; i < 9; i++ {
-			s = float32(s + float32(f.lo[i]*x[i]))
-		}
+		s := c[0] * x[0]
+		s = float32(s + float32(c[1]*x[1]))
+		s = float32(s + float32(c[2]*x[2]))
+		s = float32(s + float32(c[3]*x[3]))
+		s = float32(s + float32(c[4]*x[4]))
+		s = float32(s + float32(c[5]*x[5]))
+		s = float32(s + float32(c[6]*x[6]))
+		s = float32(s + float32(c[7]*x[7]))
+		s = float32(s + float32(c[8]*x[8]))
 		lo[k] = s
 	}
+	d := a.hi
 	for k := range hi {
 		x := xp[2*k+2 : 2*k+9 : 2*k+9]
-		s := f.hi[0] * x[0]
-		for i := 1; i < 7; i++ {
-			s = float32(s + float32(f.hi[i]*x[i]))
-		}
+		s := d[0] * x[0]
+		s = float32(s + float32(d[1]*x[1]))
+		s = float32(s + float32(d[2]*x[2]))
+		s = float32(s + float32(d[3]*x[3]))
+		s = float32(s + float32(d[4]*x[4]))
+		s = float32(s + float32(d[5]*x[5]))
+		s = float32(s + float32(d[6]*x[6]))
 		hi[k] = s
 	}
 }
@@ -58,17 +67,36 @@ func (a *analysis) columns(out func(int) []float32, in func(int) []float32, w, h
 
 // filterRows sets dst to the weighted sum of the rows, taps in order.
 func filterRows(dst []float32, rows [][]float32, taps []float32) {
-	r0 := rows[0][:len(dst)]
-	t0 := taps[0]
-	for x := range dst {
-		dst[x] = t0 * r0[x]
-	}
-	for i := 1; i < len(rows); i++ {
-		r := rows[i][:len(dst)]
-		t := taps[i]
+	n := len(dst)
+	if len(rows) == 9 {
+		r0, r1, r2, r3, r4 := rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n], rows[4][:n]
+		r5, r6, r7, r8 := rows[5][:n], rows[6][:n], rows[7][:n], rows[8][:n]
+		c := [9]float32(taps)
 		for x := range dst {
-			dst[x] = float32(dst[x] + float32(t*r[x]))
+			s := c[0] * r0[x]
+			s = float32(s + float32(c[1]*r1[x]))
+			s = float32(s + float32(c[2]*r2[x]))
+			s = float32(s + float32(c[3]*r3[x]))
+			s = float32(s + float32(c[4]*r4[x]))
+			s = float32(s + float32(c[5]*r5[x]))
+			s = float32(s + float32(c[6]*r6[x]))
+			s = float32(s + float32(c[7]*r7[x]))
+			s = float32(s + float32(c[8]*r8[x]))
+			dst[x] = s
 		}
+		return
+	}
+	r0, r1, r2, r3, r4, r5, r6 := rows[0][:n], rows[1][:n], rows[2][:n], rows[3][:n], rows[4][:n], rows[5][:n], rows[6][:n]
+	c := [7]float32(taps)
+	for x := range dst {
+		s := c[0] * r0[x]
+		s = float32(s + float32(c[1]*r1[x]))
+		s = float32(s + float32(c[2]*r2[x]))
+		s = float32(s + float32(c[3]*r3[x]))
+		s = float32(s + float32(c[4]*r4[x]))
+		s = float32(s + float32(c[5]*r5[x]))
+		s = float32(s + float32(c[6]*r6[x]))
+		dst[x] = s
 	}
 }
 

@@ -35,7 +35,8 @@ func (w *bitWriter) flush() {
 	w.acc = 0
 }
 
-// bitReader reads MSB-first bits from unstuffed entropy-coded bytes.
+// bitReader reads MSB-first bits from entropy-coded bytes, dropping the
+// zero byte stuffed after each 0xFF. The data must not contain markers.
 type bitReader struct {
 	data  []byte
 	pos   int    // next byte to load
@@ -46,8 +47,12 @@ type bitReader struct {
 // fill loads whole bytes while there is room.
 func (r *bitReader) fill() {
 	for r.nbits <= 56 && r.pos < len(r.data) {
-		r.acc |= uint64(r.data[r.pos]) << (56 - r.nbits)
+		b := r.data[r.pos]
+		r.acc |= uint64(b) << (56 - r.nbits)
 		r.pos++
+		if b == 0xFF {
+			r.pos++
+		}
 		r.nbits += 8
 	}
 }
@@ -79,7 +84,8 @@ func (r *bitReader) read(n uint) (v uint32, ok bool) {
 	return v, true
 }
 
-// remaining returns the number of unread bits.
-func (r *bitReader) remaining() int {
-	return int(r.nbits) + 8*(len(r.data)-r.pos)
+// offset returns the index in data of the byte holding the next bit
+// (exact unless a stuffed byte lies in the look-ahead).
+func (r *bitReader) offset() int {
+	return r.pos - int(r.nbits+7)/8
 }

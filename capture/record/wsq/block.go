@@ -39,9 +39,16 @@ func (p *parser) block(at int) error {
 		return err
 	}
 	p.pos = end
-	data := unstuff(p.d.unstuffed[:0], p.data[start:end])
-	p.d.unstuffed = data
-	return p.decodeCoefficients(&p.huff[id], data, start)
+	// Restart markers split the data into intervals that each start on a
+	// byte boundary.
+	for start < end {
+		stop := restartAt(p.data[:end], start)
+		if err := p.decodeCoefficients(&p.huff[id], p.data[start:stop], start); err != nil {
+			return err
+		}
+		start = stop + 2
+	}
+	return nil
 }
 
 // startBlocks prepares the coefficient buffer at the first block.
@@ -71,6 +78,25 @@ func (p *parser) startBlocks(at int) error {
 	return nil
 }
 
+// isRestart reports whether 0xFF b is a restart marker RSTm (0xFFB0 to
+// 0xFFB7, modulo-8 count m). The reference decoder does not implement
+// restart intervals; this decoder accepts them anywhere in a block.
+func isRestart(b byte) bool { return b&0xF8 == 0xB0 }
+
+// restartAt returns the offset of the first restart marker in data at or
+// after start, or len(data).
+func restartAt(data []byte, start int) int {
+	for i := start; i+1 < len(data); i++ {
+		if data[i] == 0xFF {
+			if isRestart(data[i+1]) {
+				return i
+			}
+			i++
+		}
+	}
+	return len(data)
+}
+
 // entropyEnd finds the marker ending the entropy-coded data at p.pos.
 func (p *parser) entropyEnd() (int, error) {
 	data := p.data
@@ -81,23 +107,12 @@ func (p *parser) entropyEnd() (int, error) {
 		if i+1 >= len(data) {
 			break
 		}
-		if data[i+1] != 0 {
+		if data[i+1] != 0 && !isRestart(data[i+1]) {
 			return i, nil
 		}
 		i++
 	}
 	return 0, formatErr("SOB", p.pos, ErrTruncated, "entropy-coded data starting here is not followed by a marker")
-}
-
-// unstuff removes the zero byte following each 0xFF.
-func unstuff(dst, src []byte) []byte {
-	for i := 0; i < len(src); i++ {
-		dst = append(dst, src[i])
-		if src[i] == 0xFF {
-			i++
-		}
-	}
-	return dst
 }
 
 // decodeCoefficients decodes symbols until the data ends or every
@@ -113,7 +128,7 @@ func (p *parser) decodeCoefficients(h *huffDecoder, data []byte, start int) erro
 		if st == symEnd {
 			return nil
 		}
-		where := start + br.pos
+		where := start + br.offset()
 		if st == symBad {
 			return formatErr("SOB", where, ErrFormat, "bits match no Huffman code (coefficient %d)", n)
 		}

@@ -10,8 +10,8 @@ import (
 )
 
 // DefaultMaxPixels bounds the frame size a Decoder accepts unless told
-// otherwise (8192 × 8192).
-const DefaultMaxPixels = 8192 * 8192
+// otherwise (4096 × 4096).
+const DefaultMaxPixels = 4096 * 4096
 
 // DecodeOptions configures a Decoder.
 type DecodeOptions struct {
@@ -41,7 +41,6 @@ type Decoder struct {
 	plane     []float32 // coefficients, then the reconstructed image
 	tmp       []float32
 	coef      []int32 // quantised coefficients in subband order
-	unstuffed []byte
 	sc        scratch
 }
 
@@ -113,7 +112,7 @@ type parser struct {
 	pos      int
 	d        *Decoder
 	frame    *frame
-	synth    *synthesis
+	synth    reconstructor
 	haveDQT  bool
 	q, z     [numSubbands]float32
 	binC     float32
@@ -222,14 +221,23 @@ func (p *parser) info() *Info {
 	f := p.frame
 	in := &Info{Width: f.width, Height: f.height, PPI: -1, Black: f.black, White: f.white,
 		Encoder: f.encoder, Software: f.software, Comments: p.comments}
-	for _, c := range p.comments {
-		if ppi, ok := nistField(c, "PPI"); ok {
-			if v, err := strconv.Atoi(ppi); err == nil {
-				in.PPI = v
-			}
+	if ppi, ok := in.Attribute("PPI"); ok {
+		if v, err := strconv.Atoi(ppi); err == nil {
+			in.PPI = v
 		}
 	}
 	return in
+}
+
+// Attribute returns the value of an attribute of the NIST comment, such
+// as "PPI", "PIX_DEPTH" or "WSQ_BITRATE".
+func (in *Info) Attribute(name string) (string, bool) {
+	for _, c := range in.Comments {
+		if v, ok := nistField(c, name); ok {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // nistField returns the value of a NIST_COM attribute.

@@ -23,7 +23,20 @@
 // rate) and the SOF frame header (size, M, R); then SOB block headers each
 // followed by entropy-coded data; EOI.
 //
-// The decoder follows the reference implementation's single-precision
-// arithmetic, so it reproduces NIST NBIS output pixel for pixel. Malformed
-// input yields a *FormatError naming the marker segment and byte offset.
+// # What this package implements
+//
+// The decoder reads any transform table with odd-length symmetric filters
+// (the 9/7 pair on a fast path), Huffman tables in any order and number of
+// DHT segments, comments anywhere, and restart markers inside blocks. It
+// follows the reference implementation's single-precision arithmetic and
+// operation order, so it reproduces NIST NBIS output pixel for pixel.
+// Even-length filter banks are rejected with ErrUnsupported. Malformed
+// input yields a *FormatError naming the marker segment and byte offset;
+// DecodeOptions.MaxPixels bounds the memory a file can claim.
+//
+// The encoder writes what the FBI parameter settings prescribe: the 9/7
+// filters, bin centre C = 0.44, subbands 0–18 in block 1 with Huffman table
+// 0 and subbands 19–59 in blocks 2 and 3 sharing table 1, a NIST comment,
+// and no restart markers. On NIST's test image it matches NBIS cwsq in file
+// size and PSNR.
 package wsq

@@ -65,6 +65,8 @@ type Encoder struct {
 	tokens     []token
 	sc         scratch
 	out        []byte
+
+	restartEvery int // tokens per restart interval; 0 writes none
 }
 
 // Encode writes img to w as WSQ; opts may be nil. Colour images are
@@ -99,6 +101,12 @@ func (e *Encoder) Encode(img *image.Gray, opts *Options) ([]byte, error) {
 	if w < MinDimension || h < MinDimension || w > MaxDimension || h > MaxDimension {
 		return nil, fmt.Errorf("%w: %d × %d pixels; each side must be %d to %d", ErrInvalidImage, w, h, MinDimension, MaxDimension)
 	}
+	return e.encode(img, o), nil
+}
+
+// encode compresses an image of any size from 1 × 1 up.
+func (e *Encoder) encode(img *image.Gray, o Options) []byte {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
 	e.plane = growFloats(e.plane, w*h)
 	e.tmp = growFloats(e.tmp, w*h)
 	fr := e.normalise(img)
@@ -119,7 +127,7 @@ func (e *Encoder) Encode(img *image.Gray, opts *Options) ([]byte, error) {
 	e.out = fr.append(e.out)
 	e.out = e.appendBlocks(e.out, blocks)
 	e.out = be16(e.out, markerEOI)
-	return e.out, nil
+	return e.out
 }
 
 // normalise fills the plane with (pixel − M) / R and returns the frame
@@ -143,10 +151,14 @@ func (e *Encoder) normalise(img *image.Gray) *frame {
 	fr := &frame{black: 0, white: 255, width: w, height: h, encoder: encoderNumber,
 		mDec: newDecimal16(mean), rDec: newDecimal16(r)}
 	fr.mShift, fr.rScale = fr.mDec.value(), fr.rDec.value()
+	var lut [256]float32
+	for p := range lut {
+		lut[p] = (float32(p) - fr.mShift) / fr.rScale
+	}
 	for y := 0; y < h; y++ {
 		row := e.plane[y*w:][:w]
 		for x, p := range img.Pix[y*img.Stride:][:w] {
-			row[x] = (float32(p) - fr.mShift) / fr.rScale
+			row[x] = lut[p]
 		}
 	}
 	return fr

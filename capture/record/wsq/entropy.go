@@ -79,7 +79,7 @@ func (e *Encoder) appendBlocks(b []byte, ends [3]int) []byte {
 		b = be16(b, markerSOB)
 		b = be16(b, 3)
 		b = append(b, uint8(id))
-		b = appendTokens(b, blk, specs[id].encoder())
+		b = appendTokens(b, blk, specs[id].encoder(), e.restartEvery)
 	}
 	return b
 }
@@ -98,9 +98,15 @@ func appendDHT(b []byte, id uint8, s *huffSpec) []byte {
 	return append(b, s.values...)
 }
 
-func appendTokens(b []byte, tokens []token, enc *huffEncoder) []byte {
+// appendTokens codes the tokens; when restartEvery > 0 a restart marker
+// follows every restartEvery tokens (used by tests of the decoder).
+func appendTokens(b []byte, tokens []token, enc *huffEncoder, restartEvery int) []byte {
 	w := bitWriter{buf: b}
-	for _, t := range tokens {
+	for i, t := range tokens {
+		if restartEvery > 0 && i > 0 && i%restartEvery == 0 {
+			w.flush()
+			w.buf = append(w.buf, 0xFF, 0xB0+byte(i/restartEvery-1)%8)
+		}
 		w.write(uint32(enc.code[t.sym]), uint(enc.size[t.sym]))
 		if t.nextra > 0 {
 			w.write(uint32(t.extra), uint(t.nextra))

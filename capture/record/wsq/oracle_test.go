@@ -103,3 +103,23 @@ func TestOracleEncode(t *testing.T) {
 		t.Errorf("size %d bytes is not within 5%% of NBIS's %d", len(data), nbisSize)
 	}
 }
+
+// TestOracleHighRate codes the real fingerprint at 2.25 bpp: it must beat
+// the 0.75 bpp result clearly.
+func TestOracleHighRate(t *testing.T) {
+	img := oracleImage(t)
+	var e Encoder
+	data, err := e.Encode(img, &Options{BitRate: 2.25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := NewDecoder(nil).Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := psnr(img.Pix, out.Pix)
+	t.Logf("2.25 bpp: %d bytes (%.2f bpp), PSNR %.2f dB", len(data), float64(8*len(data))/float64(len(img.Pix)), p)
+	if p < 50 {
+		t.Errorf("PSNR %.2f dB at 2.25 bpp", p)
+	}
+}

@@ -27,8 +27,8 @@ func divTens(f float32, scale uint8) float32 {
 }
 
 // toScaled returns the scale and mantissa that represent v ≥ 0 with the
-// most decimal digits whose mantissa stays below limit. Values too large
-// for the mantissa are clamped to it.
+// most significant digits whose mantissa stays below limit, without
+// trailing zeros. Values too large for the mantissa are clamped to it.
 func toScaled(v float64, limit float64) (scale uint8, mantissa uint64) {
 	if !(v > 0) {
 		return 0, 0
@@ -43,7 +43,12 @@ func toScaled(v float64, limit float64) (scale uint8, mantissa uint64) {
 	if m > limit {
 		m = limit
 	}
-	return scale, uint64(m)
+	mantissa = uint64(m)
+	for scale > 0 && mantissa%10 == 0 { // 0.44 is 44/10², not 44000/10⁵
+		scale--
+		mantissa /= 10
+	}
+	return scale, mantissa
 }
 
 // toScaled16 represents v in a 16-bit mantissa.

@@ -76,6 +76,8 @@ func (f *synthesis) columns(out func(int) []float32, rows func(int) []float32, w
 		if m%2 == 0 {
 			l0, l1, l2 := lrow(p-1), lrow(p), lrow(p+1)
 			h0, h1, h2, h3 := hrow(p-2), hrow(p-1), hrow(p), hrow(p+1)
+			l0, l1, l2 = l0[:len(dst)], l1[:len(dst)], l2[:len(dst)]
+			h0, h1, h2, h3 = h0[:len(dst)], h1[:len(dst)], h2[:len(dst)], h3[:len(dst)]
 			for x := range dst {
 				a := c.lo[1] * l0[x]
 				a = float32(a + float32(c.lo[3]*l1[x]))
@@ -90,6 +92,8 @@ func (f *synthesis) columns(out func(int) []float32, rows func(int) []float32, w
 		}
 		l0, l1, l2, l3 := lrow(p-1), lrow(p), lrow(p+1), lrow(p+2)
 		h0, h1, h2, h3, h4 := hrow(p-2), hrow(p-1), hrow(p), hrow(p+1), hrow(p+2)
+		l0, l1, l2, l3 = l0[:len(dst)], l1[:len(dst)], l2[:len(dst)], l3[:len(dst)]
+		h0, h1, h2, h3, h4 = h0[:len(dst)], h1[:len(dst)], h2[:len(dst)], h3[:len(dst)], h4[:len(dst)]
 		for x := range dst {
 			b := c.lo[0] * l0[x]
 			b = float32(b + float32(c.lo[2]*l1[x]))
@@ -108,7 +112,10 @@ func (f *synthesis) columns(out func(int) []float32, rows func(int) []float32, w
 // reconstruct inverts the decomposition of the plane (stride width) in
 // place, last node first: columns into tmp, then rows back into the plane.
 func (f *synthesis) reconstruct(plane []float32, width int, l *layout, tmp []float32, sc *scratch) {
-	zero := make([]float32, width)
+	if cap(sc.zero) < width {
+		sc.zero = make([]float32, width)
+	}
+	zero := sc.zero[:width]
 	for k := numNodes - 1; k >= 0; k-- {
 		r := l.nodes[k]
 		if r.w == 0 || r.h == 0 {

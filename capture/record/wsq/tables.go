@@ -7,6 +7,10 @@ import (
 
 func grayModel() color.Model { return color.GrayModel }
 
+// maxFilterLen bounds the filter taps a transform table may declare, which
+// bounds the decoding work a file can demand.
+const maxFilterLen = 31
+
 // readFrame parses the SOF segment.
 func (p *parser) readFrame() error {
 	body, at, err := p.segment("SOF")
@@ -63,18 +67,24 @@ func (p *parser) table(m int) error {
 
 // readDTT parses the transform table: the analysis low-pass and high-pass
 // lengths, then each filter's taps from the centre outwards as sign byte,
-// decimal scale byte and 32-bit mantissa.
+// decimal scale byte and 32-bit mantissa. The standard 9/7 pair takes the
+// fast path; other odd lengths the generic one.
 func (p *parser) readDTT(body []byte, at int) error {
 	if len(body) < 2 {
 		return formatErr("DTT", at, ErrFormat, "transform table of %d bytes is too short", len(body))
 	}
-	if body[0] != 9 || body[1] != 7 {
-		return formatErr("DTT", at+2, ErrUnsupported, "filter lengths %d/%d; only the 9/7 wavelet is supported", body[0], body[1])
+	nlo, nhi := int(body[0]), int(body[1])
+	if nlo > maxFilterLen || nhi > maxFilterLen {
+		return formatErr("DTT", at+2, ErrUnsupported, "filter lengths %d/%d exceed %d taps", nlo, nhi, maxFilterLen)
 	}
-	if len(body) != 2+9*6 {
-		return formatErr("DTT", at, ErrFormat, "transform table is %d bytes, want %d", len(body), 2+9*6)
+	if nlo%2 == 0 || nhi%2 == 0 {
+		return formatErr("DTT", at+2, ErrUnsupported, "filter lengths %d/%d; even-length filters are not supported", nlo, nhi)
 	}
-	var taps [9]float32
+	nlo, nhi = (nlo+1)/2, (nhi+1)/2
+	if len(body) != 2+6*(nlo+nhi) {
+		return formatErr("DTT", at, ErrFormat, "transform table is %d bytes, want %d", len(body), 2+6*(nlo+nhi))
+	}
+	taps := make([]float32, nlo+nhi)
 	for i := range taps {
 		e := body[2+6*i:]
 		v := scaled32(e[1], binary.BigEndian.Uint32(e[2:]))
@@ -87,7 +97,11 @@ func (p *parser) readDTT(body []byte, at int) error {
 		}
 		taps[i] = v
 	}
-	p.synth = newSynthesis([5]float32(taps[:5]), [4]float32(taps[5:]))
+	if nlo == 5 && nhi == 4 {
+		p.synth = newSynthesis([5]float32(taps[:5]), [4]float32(taps[5:]))
+	} else {
+		p.synth = newGenericSynthesis(taps[:nlo], taps[nlo:])
+	}
 	return nil
 }
 

@@ -138,6 +138,7 @@ func splitLine(in []float32, n int, inv bool) (lo, hi []float32) {
 // scratch holds the padded line buffers of one transform.
 type scratch struct {
 	xl, xh []float32
+	zero   []float32 // a row of zeros for a missing high-pass half
 }
 
 func (s *scratch) grow(n int) {

@@ -18,11 +18,9 @@
 //	…
 //	rec.Transcript().WriteFile("testdata/session.txt")
 //
-//	tr, err := usbtest.ReadFile("testdata/session.txt")
-//	pb := usbtest.NewPlayback(tr)
+//	pb := usbtest.OpenPlayback(t, "testdata/session.txt") // Close checked at cleanup
 //	dev, err := mydriver.New(ctx, pb, nil)
 //	…
-//	if err := pb.Close(); err != nil { t.Fatal(err) }
 //
 // USB devices run several endpoints at once: a driver typically keeps an interrupt
 // read pending while it writes registers over control transfers. A transcript lists
@@ -57,4 +55,39 @@
 // stall, nodevice, overflow, cancelled (the usb sentinels) or error, with the
 // original message in msg. Optional start= and end= give when the transfer was
 // submitted and completed (Go durations from the start of the recording).
+//
+// # usbmon captures and umockdev: the real libusb path
+//
+// Linux's usbmon sees every URB (USB request block) the kernel handles: one
+// packet when it is submitted ('S') and one when it completes ('C'), each with a
+// 64-byte header (URB id, transfer type, endpoint with its direction bit, bus and
+// device number, the setup packet of a control transfer, status as a negative
+// errno, lengths) followed by the data. Wireshark saves these as pcap files of
+// link type 220, LINKTYPE_USB_LINUX_MMAPPED. WritePcap writes a transcript in
+// that form and ReadPcap reads one back, so captures from real hardware become
+// transcripts for Playback ("enrollctl usb transcript capture.pcap", package
+// usbtool).
+//
+// umockdev replays such a capture to an unmodified libusb program: it fakes sysfs
+// and udev from a device description (WriteUmockdevDevice writes one in
+// umockdev-record's format, with the raw descriptors libusb reads), and answers
+// the program's usbfs ioctls from the capture, strictly in order, comparing every
+// setup packet and OUT payload. WriteReplay writes both files:
+//
+//	r, err := tr.WriteReplay(dir, "session")
+//	// umockdev-run -d r.Device -p r.SysfsPath=r.Capture -- ./program
+//
+// What replays: control, bulk and interrupt transfers with their data, short
+// reads, stalls (-EPIPE), overflows, a device gone (-ENODEV); transfers that
+// timed out or were cancelled are written without a completion, so the replayed
+// device never answers them and libusb times out or cancels again. A string
+// descriptor exchange for each of the device's strings is written first; umockdev
+// skips standard requests the program does not make. Not replayable: isochronous
+// transfers, and transfers of more than 256 KiB (libpcap's packet limit).
+//
+// RunUnderUmockdev re-runs the current test in a child process under umockdev-run;
+// package drivers/usb/libusb/umockdevtest wraps it and opens the replayed device
+// through package libusb, which is what a driver's replay test uses (see that
+// package for the example). Package loopdev is a complete example: an emulated
+// vendor device, its driver, and tests through the emulator, Playback and libusb.
 package usbtest

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -155,16 +156,15 @@ func TestPlaybackHoldsEarlyReadUntilItsTurn(t *testing.T) {
 		err  error
 	}
 	got := make(chan result, 2)
-	controlsDone := make(chan struct{})
 	go func() {
 		for {
 			buf := make([]byte, 4)
 			n, err := pb.Read(ctx, 0x81, buf)
-			select {
-			case <-controlsDone:
-			default:
+			pb.mu.Lock()
+			if !pb.done[0] || !pb.done[1] {
 				err = errors.Join(err, errors.New("read completed before the controls"))
 			}
+			pb.mu.Unlock()
 			got <- result{buf[:n], err}
 			if err != nil {
 				return
@@ -180,7 +180,6 @@ func TestPlaybackHoldsEarlyReadUntilItsTurn(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	close(controlsDone)
 	if r := <-got; r.err != nil || !bytes.Equal(r.data, []byte{0x56, 0xaa}) {
 		t.Fatalf("first read = %x, %v", r.data, r.err)
 	}
@@ -227,3 +226,40 @@ func TestPlaybackAbandonedWaitIsNotAFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOpenPlaybackChecksClose(t *testing.T) {
+	ft := &fakeTB{TB: t}
+	func() {
+		defer func() {
+			for _, f := range ft.cleanups {
+				f()
+			}
+		}()
+		pb := OpenPlayback(ft, "testdata/sample.txt")
+		if err := runSample(context.Background(), pb); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if len(ft.errors) != 0 {
+		t.Errorf("a complete session reported %q", ft.errors)
+	}
+	ft = &fakeTB{TB: t}
+	OpenPlayback(ft, "testdata/sample.txt")
+	for _, f := range ft.cleanups {
+		f()
+	}
+	if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "8 of 8 left") {
+		t.Errorf("an unused playback reported %q", ft.errors)
+	}
+}
+
+// fakeTB collects cleanups and errors instead of acting on them.
+type fakeTB struct {
+	testing.TB
+	cleanups []func()
+	errors   []string
+}
+
+func (f *fakeTB) Helper()                   {}
+func (f *fakeTB) Cleanup(fn func())         { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeTB) Errorf(s string, a ...any) { f.errors = append(f.errors, fmt.Sprintf(s, a...)) }

@@ -1,0 +1,52 @@
+package wsq
+
+import (
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// benchImage is the NBIS oracle image when present, else a synthetic one
+// of the same size.
+func benchImage(b *testing.B) *image.Gray {
+	raw, err := os.ReadFile(filepath.Join(oracleDir, "sample.nbis_dwsq.545x622.raw"))
+	if err != nil {
+		return ridges(oracleW, oracleH, 7)
+	}
+	return &image.Gray{Pix: raw, Stride: oracleW, Rect: image.Rect(0, 0, oracleW, oracleH)}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	img := benchImage(b)
+	var e Encoder
+	b.SetBytes(int64(len(img.Pix)))
+	b.ReportAllocs()
+	c := startCPU()
+	defer c.report(b)
+	for b.Loop() {
+		if _, err := e.Encode(img, &Options{BitRate: 0.75}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecode(b *testing.B) {
+	img := benchImage(b)
+	var e Encoder
+	data, err := e.Encode(img, &Options{BitRate: 0.75})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data = append([]byte(nil), data...)
+	d := NewDecoder(nil)
+	b.SetBytes(int64(len(img.Pix)))
+	b.ReportAllocs()
+	c := startCPU()
+	defer c.report(b)
+	for b.Loop() {
+		if _, _, err := d.Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
