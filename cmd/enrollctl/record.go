@@ -22,26 +22,42 @@ const recordUsage = `usage: enrollctl record COMMAND
         [-field NUM=VALUE ...] [-finger POS=IMAGE ...] [-face PHOTO.jpg] [-signature IMAGE|VECTORS.csv]
         assemble a transaction: Type-1, Type-2 fields, WSQ Type-14 fingers, a Type-10 face, a Type-8 signature`
 
-// recordUsageError is a mistake in the command line.
+// recordUsageError is a mistake in the command line; it wraps the dispatcher's errUsage
+// (exit status 2).
 type recordUsageError string
 
 func (u recordUsageError) Error() string { return string(u) }
 
+// Unwrap makes the error a usage error for the dispatcher.
+func (u recordUsageError) Unwrap() error { return errUsage }
+
 // runRecord reads, prints and assembles ANSI/NIST-ITL transactions.
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return recordUsageError(recordUsage)
+		return recordUsageError("missing sub-command\n" + recordUsage)
 	}
 	switch args[0] {
 	case "dump":
-		return recordDump(ctx, args[1:], stdout)
+		return recordDump(ctx, args[1:], stdout, stderr)
 	case "build":
 		return recordBuild(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintln(stdout, recordUsage)
+		return flag.ErrHelp
 	}
-	return recordUsageError(recordUsage)
+	return recordUsageError(fmt.Sprintf("unknown sub-command %q\n%s", args[0], recordUsage))
 }
 
-func recordDump(_ context.Context, args []string, stdout io.Writer) error {
+// recordHelp prints the usage when a sub-command's flags ask for help.
+func recordHelp(err error, stderr io.Writer) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(stderr, recordUsage)
+		return flag.ErrHelp
+	}
+	return nil
+}
+
+func recordDump(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("record dump", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dataDir := fs.String("data-dir", "", "write data fields to DIR/fld_R_F.tmp instead of summarising them")
@@ -49,6 +65,9 @@ func recordDump(_ context.Context, args []string, stdout io.Writer) error {
 	validate := fs.Bool("validate", false, "also check the transaction (Type-1 ASCII, IDCs, UTF-8)")
 	path, err := recordPositional(fs, args)
 	if err != nil {
+		if h := recordHelp(err, stderr); h != nil {
+			return h
+		}
 		return err
 	}
 	in := bufio.NewReaderSize(os.Stdin, 64<<10)
@@ -105,6 +124,9 @@ func writeDataField(dir string) ansinist.DataFunc {
 // recordPositional parses flags before or after exactly one positional argument.
 func recordPositional(fs *flag.FlagSet, args []string) (string, error) {
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", err
+		}
 		return "", recordUsageError(fmt.Sprintf("%s: %v\n%s", fs.Name(), err, recordUsage))
 	}
 	if fs.NArg() == 0 {

@@ -74,7 +74,7 @@ type recordMultiFlag []string
 func (m *recordMultiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *recordMultiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func recordBuild(_ context.Context, args []string, stdout, _ io.Writer) error {
+func recordBuild(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("record build", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("o", "", "transaction file to write (mode 0600)")
@@ -94,6 +94,9 @@ func recordBuild(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.StringVar(&version, "version", "", "ANSI/NIST-ITL version: 0400, 0500, 0501 or 0502 (default)")
 	bitRate := fs.Float64("bitrate", 0, "WSQ bit rate in bits per pixel (default 0.75)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *out == "" {
+		if h := recordHelp(err, stderr); h != nil {
+			return h
+		}
 		return recordUsageError("record build: -o is required and takes no positional arguments\n" + recordUsage)
 	}
 	base := "."

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -190,11 +191,23 @@ func TestRecordErrors(t *testing.T) {
 	if _, err := runRec(t, "dump", out); !errors.Is(err, ansinist.ErrTruncated) || !strings.Contains(err.Error(), "at byte") {
 		t.Fatalf("truncated dump: %v", err)
 	}
-	var usage recordUsageError
-	for _, args := range [][]string{nil, {"frob"}, {"dump"}, {"build"}, {"build", "-o", out, "-field", "x"}} {
-		if _, err := runRec(t, args...); !errors.As(err, &usage) {
+	for _, args := range [][]string{nil, {"frob"}, {"dump"}, {"dump", "-bogus", "x"}, {"build"}, {"build", "-o", out, "-field", "x"}} {
+		if _, err := runRec(t, args...); !errors.Is(err, errUsage) {
 			t.Errorf("%q: %v, want a usage error", args, err)
 		}
+	}
+	for _, args := range [][]string{{"-h"}, {"dump", "-h"}, {"build", "-help"}} {
+		if _, err := runRec(t, args...); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%q: %v, want flag.ErrHelp", args, err)
+		}
+	}
+	// Through the dispatcher: usage errors exit 2, help exits 0.
+	var o, e bytes.Buffer
+	if code := run(context.Background(), []string{"record", "frob"}, &o, &e); code != 2 {
+		t.Errorf("exit %d for a bad sub-command", code)
+	}
+	if code := run(context.Background(), []string{"help", "record"}, &o, &e); code != 0 || !strings.Contains(o.String(), "enrollctl record COMMAND") {
+		t.Errorf("help record: exit %d, %q", code, o.String()+e.String())
 	}
 }
 
