@@ -19,8 +19,8 @@ const (
 )
 
 // LegacyFingerprint is a fixed-resolution binary fingerprint record: Type-4 (high
-// resolution grey scale, the common one) or the deprecated Types 3, 5, 6 and 7 which share
-// its 18-byte header:
+// resolution grey scale, the common one) or the deprecated Types 3, 5 and 6, which share
+// its 18-byte header (as does Type-7 when it is used for images, the way NBIS reads it):
 //
 //	LEN(4) IDC(1) IMP(1) FGP(6) ISR(1) HLL(2) VLL(2) GCA(1) image
 type LegacyFingerprint struct {
