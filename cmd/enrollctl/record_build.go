@@ -27,7 +27,7 @@ type recordConfig struct {
 	Header struct {
 		Version  string  `yaml:"version"`
 		TOT      string  `yaml:"tot"`
-		Date     string  `yaml:"date"` // YYYY-MM-DD; empty means today (UTC)
+		Date     string  `yaml:"date"` // YYYY-MM-DD; empty means today (local time)
 		Priority int     `yaml:"priority"`
 		DAI      string  `yaml:"dai"`
 		ORI      string  `yaml:"ori"`
@@ -246,7 +246,7 @@ func (c *recordConfig) assemble(base string, compress recordCompressor) (*ansini
 
 func (c *recordConfig) header() (ansinist.Header, error) {
 	h := c.Header
-	date := time.Now().UTC()
+	date := time.Now() // DAT is the local date
 	if h.Date != "" {
 		d, err := time.Parse("2006-01-02", h.Date)
 		if err != nil {
