@@ -113,46 +113,36 @@ func parseField(buf []byte, pos, typ, rec int, base int64) (Field, int, error) {
 	return f, end + 1, nil
 }
 
-// splitValue splits a text value into subfields (RS) and items (US).
+// splitValue splits a text value into subfields (RS) and items (US). All items share one
+// backing array and one string, so a field costs three allocations however many
+// subfields it has.
 func splitValue(v []byte) []Subfield {
-	n := 1
+	nsub, nitem := 1, 1
 	for _, c := range v {
-		if c == RS {
-			n++
+		switch c {
+		case RS:
+			nsub++
+			nitem++
+		case US:
+			nitem++
 		}
 	}
-	subs := make([]Subfield, 0, n)
-	s := string(v) // one allocation; items are substrings of it
-	for {
-		i := indexByte(s, RS)
-		part := s
-		if i >= 0 {
-			part = s[:i]
+	subs := make([]Subfield, 0, nsub)
+	items := make([]string, 0, nitem)
+	str := string(v)
+	first, start := 0, 0 // first item of the current subfield; start of the current item
+	for i := 0; i <= len(str); i++ {
+		if i < len(str) && str[i] != RS && str[i] != US {
+			continue
 		}
-		subs = append(subs, splitItems(part))
-		if i < 0 {
-			return subs
-		}
-		s = s[i+1:]
-	}
-}
-
-func splitItems(s string) Subfield {
-	n := 1
-	for i := 0; i < len(s); i++ {
-		if s[i] == US {
-			n++
+		items = append(items, str[start:i])
+		start = i + 1
+		if i == len(str) || str[i] == RS {
+			subs = append(subs, Subfield(items[first:len(items):len(items)]))
+			first = len(items)
 		}
 	}
-	items := make(Subfield, 0, n)
-	for {
-		i := indexByte(s, US)
-		if i < 0 {
-			return append(items, s)
-		}
-		items = append(items, s[:i])
-		s = s[i+1:]
-	}
+	return subs
 }
 
 func indexByte(s string, c byte) int {
