@@ -145,15 +145,6 @@ func splitValue(v []byte) []Subfield {
 	return subs
 }
 
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
 // contentTypes checks the Type-1 content listing (1.003 CNT) and returns the types of
 // the records that follow the Type-1, in order.
 func contentTypes(t1 *Record) ([]int, error) {
