@@ -18,10 +18,16 @@ import (
 // fastDemo makes the emulator's demo finger land and lift quickly.
 var fastDemo = []string{"--emulator-option", "demo_delay=10ms", "--emulator-option", "demo_hold=10ms"}
 
+// testCtx ends with the test, or after 30 s.
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func runCapture(t *testing.T, args ...string) ([]byte, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx := testCtx(t)
 	out := filepath.Join(t.TempDir(), "finger.png")
 	var stdout, stderr bytes.Buffer
 	args = append([]string{"finger", "--out", out}, args...)
