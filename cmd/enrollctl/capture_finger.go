@@ -49,11 +49,13 @@ func runCaptureFinger(ctx context.Context, args []string, stdout, stderr io.Writ
 		args = args[1:]
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageErrorf("capture finger: %v", err)
 	}
 	if *out == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("capture finger: --out is required and no arguments are taken")
+		return usageErrorf("capture finger: --out is required and no arguments are taken")
 	}
 	if *timeout > 0 {
 		var cancel context.CancelFunc
@@ -62,11 +64,17 @@ func runCaptureFinger(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	drv, ok := drivers.Default.Driver(*driverName)
 	if !ok || drv.Kind != capture.KindFinger || drv.OpenUSB == nil {
-		return fmt.Errorf("capture finger: %q is not a USB finger scanner driver (have %s)", *driverName, strings.Join(drivers.Default.Names(), ", "))
+		return usageErrorf("capture finger: %q is not a USB finger scanner driver (have %s)", *driverName, strings.Join(drivers.Default.Names(), ", "))
 	}
 	opts := drivers.Options{}
 	if *seed != "" {
 		opts["scramble_seed"] = *seed
+	}
+	if *emulate && *usbID != "" {
+		return usageErrorf("capture finger: --usb and --emulate exclude each other")
+	}
+	if !*emulate && len(emuOpts) > 0 {
+		return usageErrorf("capture finger: --emulator-option needs --emulate")
 	}
 	dev, err := openFingerTransport(ctx, drv, *emulate, *usbID, drivers.Options(emuOpts))
 	if err != nil {
@@ -87,13 +95,7 @@ func runCaptureFinger(ctx context.Context, args []string, stdout, stderr io.Writ
 // openFingerTransport opens the driver's emulator, or the real device.
 func openFingerTransport(ctx context.Context, drv drivers.Driver, emulate bool, usbID string, emuOpts drivers.Options) (usb.Device, error) {
 	if !emulate {
-		if len(emuOpts) > 0 {
-			return nil, errors.New("--emulator-option needs --emulate")
-		}
 		return openRealUSB(ctx, drv, usbID)
-	}
-	if usbID != "" {
-		return nil, errors.New("--usb and --emulate exclude each other")
 	}
 	em, ok := drivers.Default.Emulator(drv.Name)
 	if !ok || em.USB == nil {

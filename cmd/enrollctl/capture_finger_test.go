@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/png"
 	"os"
@@ -87,12 +88,18 @@ func TestCaptureFingerFlags(t *testing.T) {
 		{[]string{"finger", "--out", "x.png", "--emulator-option", "demo"}, "not KEY=VALUE"},
 		{[]string{"finger", "--out", "x.png", "--emulate", "--scramble-seed", "xyz"}, "scramble seed"},
 		{[]string{"finger", "--out", "x.png", "--usb", "05ba"}, "VID:PID"},
+		{[]string{"finger", "--out", "x.png", "--emulator-option", "a=b"}, "needs --emulate"},
+		{[]string{"finger", "--bogus"}, "flag provided but not defined"},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
 		err := runCaptureFinger(context.Background(), tc.args, &stdout, &stderr)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
+		}
+		usage := !strings.Contains(tc.want, "seed") && tc.want != "VID:PID"
+		if errors.Is(err, errUsage) != usage {
+			t.Errorf("%v: err = %v, usage error %v, want %v", tc.args, err, !usage, usage)
 		}
 	}
 }
