@@ -92,7 +92,7 @@ type Emulator struct {
 	unplugged   bool
 	closed      bool
 	stats       Stats
-	timers      []*time.Timer
+	demo        *time.Timer // the pending demo action, if any
 	demoN       uint64
 	transcript  []string
 }
@@ -243,12 +243,12 @@ func (e *Emulator) notify() {
 	e.changed = make(chan struct{})
 }
 
-// stopTimers cancels pending demo actions. Called with mu held.
+// stopTimers cancels the pending demo action. Called with mu held.
 func (e *Emulator) stopTimers() {
-	for _, t := range e.timers {
-		t.Stop()
+	if e.demo != nil {
+		e.demo.Stop()
+		e.demo = nil
 	}
-	e.timers = nil
 }
 
 // gone reports the error for a reader that is unplugged or closed. Called with mu held.

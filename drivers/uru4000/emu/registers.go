@@ -157,7 +157,9 @@ func (e *Emulator) queue(evs ...uint16) {
 	e.notify()
 }
 
-// after runs f after d unless the reader is reset or closed first. Called with mu held.
+// after runs the demo action f after d, replacing any pending one, unless the
+// reader is reset or closed first. Called with mu held.
 func (e *Emulator) after(d time.Duration, f func()) {
-	e.timers = append(e.timers, time.AfterFunc(d, f))
+	e.stopTimers()
+	e.demo = time.AfterFunc(d, f)
 }
