@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/enrolld/enrolld/drivers/uru4000"
 	"github.com/enrolld/enrolld/drivers/uru4000/emu"
@@ -109,7 +110,7 @@ func TestTranscriptOfStallRecovery(t *testing.T) {
 // TestCaptureModeBeforeBulkReadIsCaught shows the emulator notices a host that sets
 // capture mode before its bulk read is waiting, so the transcript test can fail.
 func TestCaptureModeBeforeBulkReadIsCaught(t *testing.T) {
-	e := newEmu(t, emu.Options{})
+	e := newEmu(t, emu.Options{CaptureWait: 20 * time.Millisecond})
 	ctx := testContext(t)
 	for _, v := range []byte{0x81, 0x01} {
 		if _, err := e.Control(ctx, uru4000.RequestTypeWrite, uru4000.RequestRegister, uru4000.RegHWStat, 0, []byte{v}); err != nil {

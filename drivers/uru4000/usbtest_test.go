@@ -82,19 +82,9 @@ func TestRecordedSessionIsTheRealOne(t *testing.T) {
 		"write 4e 12", "interrupt 0200", "write 4e 70",
 	}
 	matchTranscript(t, got, want)
-	// The bulk read was submitted before capture mode was written.
-	var bulk, mode usbtest.Transfer
-	for _, x := range tr.Transfers {
-		switch {
-		case x.Kind == usbtest.Read && x.Endpoint == uru4000.EndpointData:
-			bulk = x
-		case x.Kind == usbtest.Control && x.Value == uru4000.RegMode && len(x.Out) == 1 && x.Out[0] == uru4000.ModeCapture:
-			mode = x
-		}
-	}
-	if bulk.Start > mode.Start {
-		t.Errorf("bulk read submitted at %v, after capture mode at %v", bulk.Start, mode.Start)
-	}
+	// That the bulk read is submitted before capture mode is written is checked on
+	// the device side (the emulator's transcript and CaptureWithoutRead): Start
+	// times taken in two goroutines microseconds apart do not order reliably.
 }
 
 // TestPlaybackOfARecordedSession replays the recording to the driver: it must make

@@ -141,9 +141,12 @@ func (e *Emulator) writeMode(ctx context.Context, m byte) {
 // awaitBulkRead gives a driver's bulk read a moment to arrive after capture mode is
 // set, and counts it missing if it does not. Called with mu held.
 func (e *Emulator) awaitBulkRead(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, captureWait)
+	ctx, cancel := context.WithTimeout(ctx, e.opts.CaptureWait)
 	defer cancel()
-	for e.bulkWaiting == 0 {
+	// A read arriving during the wait may take its frame and finish before this
+	// goroutine looks again: count arrivals, not just reads still waiting.
+	arrived := e.bulkReads
+	for e.bulkWaiting == 0 && e.bulkReads == arrived {
 		if e.wait(ctx) != nil || e.gone() != nil {
 			e.stats.CaptureWithoutRead++
 			return

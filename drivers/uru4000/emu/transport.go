@@ -18,10 +18,6 @@ const (
 	featureHalt      = 0x00
 )
 
-// captureWait is how long a capture-mode write waits for the driver's bulk read to
-// arrive before counting it as missing.
-const captureWait = 50 * time.Millisecond
-
 // Control answers a control transfer: register reads and writes (vendor request 4)
 // and CLEAR_FEATURE(ENDPOINT_HALT). Anything else stalls, as the reader does.
 func (e *Emulator) Control(ctx context.Context, rType, request uint8, value, index uint16, data []byte) (int, error) {
@@ -130,6 +126,7 @@ func (e *Emulator) readBulk(ctx context.Context, buf []byte) (int, error) {
 		return 0, err
 	}
 	e.bulkWaiting++
+	e.bulkReads++
 	e.logf("bulk submit %d", len(buf))
 	e.notify()
 	defer func() { e.bulkWaiting-- }()
