@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +75,14 @@ func TestRecordedSessionIsTheRealOne(t *testing.T) {
 	var got []string
 	for _, x := range tr.Transfers {
 		got = append(got, compact(x))
+	}
+	// The capture-mode write and the bulk read run at once; the reader sends the
+	// frame only after the write, but the two completions reach the recorder from
+	// two goroutines, so a loaded machine can list them either way round.
+	for i := 1; i < len(got); i++ {
+		if got[i] == "write 4e 20" && strings.HasPrefix(got[i-1], "bulk ") {
+			got[i-1], got[i] = got[i], got[i-1]
+		}
 	}
 	want := []string{
 		"read 07 = 01", "write 07 81", "write 07 01", "interrupt 56aa", "read 07 = 01",
