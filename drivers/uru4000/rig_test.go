@@ -20,14 +20,23 @@ type rig struct {
 	reg *prometheus.Registry
 }
 
-// fastOptions keep fault tests quick: short timeouts, a fixed seed.
+// fastOptions keep fault tests quick: a short power-on wait (the emulator queues the
+// interrupt before the driver reads it, so only a missing one waits), a fixed seed.
+// Transfer timeouts stay long enough for a loaded machine; see shortTimeouts.
 func fastOptions() uru4000.Options {
 	return uru4000.Options{
 		SeedSource:     uru4000.FixedSeed(0x1234abcd),
 		PowerOnTimeout: 30 * time.Millisecond,
-		ControlTimeout: 200 * time.Millisecond,
-		FrameTimeout:   200 * time.Millisecond,
+		ControlTimeout: 2 * time.Second,
+		FrameTimeout:   2 * time.Second,
 	}
+}
+
+// shortTimeouts is fastOptions for tests in which a transfer is meant to time out.
+func shortTimeouts() uru4000.Options {
+	o := fastOptions()
+	o.ControlTimeout, o.FrameTimeout = 100*time.Millisecond, 100*time.Millisecond
+	return o
 }
 
 // newEmu makes an emulator or fails the test.
