@@ -20,13 +20,13 @@ type rig struct {
 	reg *prometheus.Registry
 }
 
-// fastOptions keep fault tests quick: a short power-on wait (the emulator queues the
-// interrupt before the driver reads it, so only a missing one waits), a fixed seed.
-// Transfer timeouts stay long enough for a loaded machine; see shortTimeouts.
+// fastOptions are the options of most tests: a fixed seed, and timeouts long enough
+// for a loaded machine (the power-on wait keeps its real 300 ms: the interrupt
+// reader is a goroutine of its own, and a shorter wait can expire before it runs).
+// See shortTimeouts for tests in which a transfer is meant to time out.
 func fastOptions() uru4000.Options {
 	return uru4000.Options{
 		SeedSource:     uru4000.FixedSeed(0x1234abcd),
-		PowerOnTimeout: 30 * time.Millisecond,
 		ControlTimeout: 2 * time.Second,
 		FrameTimeout:   2 * time.Second,
 	}

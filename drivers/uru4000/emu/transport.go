@@ -112,6 +112,7 @@ func (e *Emulator) readInterrupt(ctx context.Context, buf []byte) (int, error) {
 			return deliver(buf, report(ev))
 		}
 		if err := e.wait(ctx); err != nil {
+			e.logf("interrupt %s", endedBy(err))
 			return 0, err
 		}
 	}
@@ -172,6 +173,14 @@ func (e *Emulator) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctxError(ctx)
 	}
+}
+
+// endedBy names how a transfer that ctxError ended, ended.
+func endedBy(err error) string {
+	if errors.Is(err, usb.ErrTimeout) {
+		return "timed out"
+	}
+	return "cancelled"
 }
 
 // ctxError maps the end of a transfer's context to the usb sentinel.
