@@ -39,8 +39,8 @@ func (c *Comparator) alignScore(a, b *Prepared) float64 {
 	hb := newHull(b.x, b.y)
 	c.tx, c.ty = growF(c.tx, len(a.x)), growF(c.ty, len(a.x))
 	c.match = growInt(c.match, len(a.x))
-	for r := 0; r < len(c.sel) && r < alignRefs; r++ {
-		p := c.sel[r]
+	for r := 0; r < len(c.refs) && r < alignRefs; r++ {
+		p := c.sel[c.refs[r]]
 		ia, ib := int(a.cidx[p.a]), int(b.cidx[p.b])
 		rot := b.dir[ib] - a.dir[ia]
 		th := float64(rot) * 2 * math.Pi / 256

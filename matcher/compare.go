@@ -55,6 +55,7 @@ type Comparator struct {
 	rho           []float32
 	tx, ty        []float32
 	match         []int
+	refs          []int
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
@@ -71,10 +72,10 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 	if len(c.sel) == 0 {
 		return 0
 	}
-	al := c.alignScore(a, b)
 	c.relaxPairs(a, b)
 	np := minNP + int(math.Round(sigmoid(float64(min(na, nb)), muP, tauP)*(maxNP-minNP)))
 	ls := c.consolidate(np)
+	al := c.alignScore(a, b)
 	return math.Sqrt(al * ls)
 }
 
@@ -200,14 +201,21 @@ func (c *Comparator) consolidate(np int) float64 {
 	}
 	np = min(np, n)
 	var sum float64
-	for range np {
+	c.refs = c.refs[:0]
+	for range max(np, alignRefs) {
 		best := 0
 		for i := 1; i < n; i++ {
 			if eff[i] > eff[best] {
 				best = i
 			}
 		}
-		sum += float64(c.lam[best])
+		if eff[best] < 0 {
+			break
+		}
+		if len(c.refs) < np {
+			sum += float64(c.lam[best])
+		}
+		c.refs = append(c.refs, best)
 		eff[best] = -1
 	}
 	return sum / float64(max(np, minNP))

@@ -129,7 +129,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"--help"}, exitOK, "devices", ""},
 		{[]string{"help", "devices"}, exitOK, "", "-daemon.url"},
 		{[]string{"status", "-h"}, exitOK, "", "-json"},
-		{[]string{"capture", "--device", "finger"}, exitFailed, "", "enrollctl capture: not yet available in this build"},
+		{[]string{"capture", "--device", "finger"}, exitUsage, "", `unknown kind "--device"`},
+		{[]string{"synth", "gallery"}, exitFailed, "", "enrollctl synth: not yet available in this build"},
 	}
 	for _, tt := range tests {
 		code, out, errOut := runCLI(tt.args...)

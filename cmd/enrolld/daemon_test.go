@@ -232,7 +232,7 @@ func TestDaemonReadyAndAPI(t *testing.T) {
 		`enrolld_ready 1`,
 		`enrolld_build_info{goversion="go`,
 		`enrolld_http_requests_total{code="503",handler="/-/ready",method="get"}`,
-		`enrolld_http_request_duration_seconds_count{handler="/api/v1/status",method="get"} 2`,
+		`enrolld_http_request_duration_seconds_count{handler="/api/v1/status",method="get"}`, // observed after the reply is sent, so no exact count
 		"process_start_time_seconds", "go_goroutines",
 	} {
 		if !strings.Contains(metrics, w) {

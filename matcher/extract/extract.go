@@ -73,6 +73,10 @@ type state struct {
 	cands []candidate
 }
 
+// borderPx is how far (in pixels at 500 dpi) from the edge of the finger area minutiae
+// must lie: ridges cut by the edge make false endings.
+const borderPx = 5
+
 // run executes the pipeline on a 500-dpi image.
 func run(g *gray) *state {
 	f, gxx, gxy, gee := blockSums(g)
@@ -98,7 +102,7 @@ func run(g *gray) *state {
 	st.cands = sk.detect(f)
 	sk.traceAll(st.cands, int(3*st.wl), int(math.Round(1.2*st.wl)))
 	directions(st.cands, f)
-	removeFalse(st.cands, st.wl, st.dist, f, 1)
+	removeFalse(st.cands, st.wl, f, borderPx)
 	return st
 }
 
