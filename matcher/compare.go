@@ -54,7 +54,6 @@ type Comparator struct {
 	lam, lam0, nx []float32
 	rho           []float32
 	tx, ty        []float32
-	match         []int
 	refs          []int
 }
 

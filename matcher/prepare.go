@@ -3,6 +3,7 @@ package matcher
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // Prepared is a template made ready for comparison: minutiae at 500 dpi in a y-up frame,
@@ -14,6 +15,10 @@ import (
 type Prepared struct {
 	x, y []float32 // all minutiae, 500 dpi, y up
 	dir  []uint8   // all minutiae, binary radians
+
+	hull    hull      // convex hull of the minutiae
+	sortedX []float32 // minutiae x coordinates, ascending
+	byX     []int16   // minutia index of each sortedX entry
 
 	cidx []int16   // minutia index of each valid cylinder
 	cyl  []uint64  // per valid cylinder: cylWords value words then cylWords mask words
@@ -72,10 +77,19 @@ func PreparePacked(pk Packed) (*Prepared, error) {
 
 // build computes the cylinders and the pairwise tables.
 func (p *Prepared) build() {
-	h := newHull(p.x, p.y)
+	p.hull = newHull(p.x, p.y)
+	p.byX = make([]int16, len(p.x))
+	for i := range p.byX {
+		p.byX[i] = int16(i)
+	}
+	sort.Slice(p.byX, func(i, j int) bool { return p.x[p.byX[i]] < p.x[p.byX[j]] })
+	p.sortedX = make([]float32, len(p.x))
+	for i, k := range p.byX {
+		p.sortedX[i] = p.x[k]
+	}
 	var cyl [2 * cylWords]uint64
 	for i := range p.x {
-		if p.cylinder(i, &h, &cyl) {
+		if p.cylinder(i, &p.hull, &cyl) {
 			p.cidx = append(p.cidx, int16(i))
 			p.cyl = append(p.cyl, cyl[:]...)
 		}
