@@ -21,7 +21,7 @@ type Prepared struct {
 	byX     []int16   // minutia index of each sortedX entry
 
 	cidx []int16   // minutia index of each valid cylinder
-	cyl  []uint64  // per valid cylinder: cylWords value words then cylWords mask words
+	cyl  []uint64  // per valid cylinder: value words, validity words, spatial validity words
 	dist []float32 // nc×nc distances between cylinder minutiae
 	rel  []uint8   // nc×nc dφ(θi, θk)
 	rad  []uint8   // nc×nc angle between θi and the segment i→k
@@ -37,7 +37,7 @@ func (p *Prepared) Cylinders() int { return len(p.cidx) }
 // CylinderWords words; bit index (j·8+i)·6+k for spatial cell (i, j) and direction section
 // k) and the index of its minutia. The slices alias p: do not modify them.
 func (p *Prepared) Cylinder(c int) (value, valid []uint64, minutia int) {
-	w := p.cyl[c*2*cylWords:]
+	w := p.cyl[c*cylStride:]
 	return w[:cylWords], w[cylWords : 2*cylWords], int(p.cidx[c])
 }
 
@@ -87,7 +87,7 @@ func (p *Prepared) build() {
 	for i, k := range p.byX {
 		p.sortedX[i] = p.x[k]
 	}
-	var cyl [2 * cylWords]uint64
+	var cyl [cylStride]uint64
 	for i := range p.x {
 		if p.cylinder(i, &p.hull, &cyl) {
 			p.cidx = append(p.cidx, int16(i))
@@ -112,12 +112,12 @@ func (p *Prepared) build() {
 }
 
 // cylinder fills out with the cylinder of minutia i and reports whether it is valid.
-func (p *Prepared) cylinder(i int, h *hull, out *[2 * cylWords]uint64) bool {
+func (p *Prepared) cylinder(i int, h *hull, out *[cylStride]uint64) bool {
 	t := tables
 	xi, yi := p.x[i], p.y[i]
 	th := float64(p.dir[i]) * 2 * math.Pi / 256
 	cs, sn := float32(math.Cos(th)), float32(math.Sin(th))
-	*out = [2 * cylWords]uint64{}
+	*out = [cylStride]uint64{}
 	// validity: disc cells whose centre lies in the enlarged hull
 	valid := 0
 	var cellOK [mccNS * mccNS]bool
@@ -173,6 +173,7 @@ func (p *Prepared) cylinder(i int, h *hull, out *[2 * cylWords]uint64) bool {
 		if !cellOK[c] {
 			continue
 		}
+		out[2*cylWords+c/64] |= 1 << (c % 64)
 		for s := range mccND {
 			b := c*mccND + s
 			out[cylWords+b/64] |= 1 << (b % 64)
