@@ -28,10 +28,14 @@ func (t *rigid) apply(x, y float32) (float32, float32) {
 }
 
 // alignScore returns m²/(nA·nB) for the best alignment, where m is the number of paired
-// minutiae and nA, nB count the minutiae of each template inside the other's hull.
+// minutiae and nA, nB count the minutiae of each template inside the other's hull. The
+// overlap counts are only taken for the two alignments pairing the most minutiae.
 func (c *Comparator) alignScore(a, b *Prepared) float64 {
-	best := 0.0
 	c.tx, c.ty = growF(c.tx, len(a.x)), growF(c.ty, len(a.x))
+	var top [2]struct {
+		m int
+		t rigid
+	}
 	for r := 0; r < len(c.refs) && r < alignRefs; r++ {
 		p := c.sel[c.refs[r]]
 		ia, ib := int(a.cidx[p.a]), int(b.cidx[p.b])
@@ -41,24 +45,41 @@ func (c *Comparator) alignScore(a, b *Prepared) float64 {
 		x, y := t.apply(a.x[ia], a.y[ia])
 		t.dx, t.dy = b.x[ib]-x, b.y[ib]-y
 		m := c.pairUnder(a, b, &t)
-		inB := 0
-		for k := range a.x {
-			if b.hull.near(c.tx[k], c.ty[k], alignHullSlop) {
-				inB++
-			}
+		switch {
+		case m > top[0].m:
+			top[1] = top[0]
+			top[0].m, top[0].t = m, t
+		case m > top[1].m:
+			top[1].m, top[1].t = m, t
 		}
-		inA := 0
-		for k := range b.x {
-			// b's minutia taken back into a's frame by the inverse transform
-			qx, qy := b.x[k]-t.dx, b.y[k]-t.dy
-			if a.hull.near(qx*t.cos+qy*t.sin, -qx*t.sin+qy*t.cos, alignHullSlop) {
-				inA++
-			}
+	}
+	best := 0.0
+	for _, e := range top {
+		if e.m > 0 {
+			inA, inB := overlap(a, b, &e.t)
+			best = math.Max(best, float64(e.m*e.m)/float64(max(inA, alignMinN)*max(inB, alignMinN)))
 		}
-		s := float64(m*m) / float64(max(inA, alignMinN)*max(inB, alignMinN))
-		best = math.Max(best, s)
 	}
 	return best
+}
+
+// overlap counts the minutiae of a that t brings inside b's hull, and those of b inside
+// the image of a's hull.
+func overlap(a, b *Prepared, t *rigid) (inA, inB int) {
+	for k := range a.x {
+		x, y := t.apply(a.x[k], a.y[k])
+		if b.hull.near(x, y, alignHullSlop) {
+			inB++
+		}
+	}
+	for k := range b.x {
+		// b's minutia taken back into a's frame by the inverse transform
+		qx, qy := b.x[k]-t.dx, b.y[k]-t.dy
+		if a.hull.near(qx*t.cos+qy*t.sin, -qx*t.sin+qy*t.cos, alignHullSlop) {
+			inA++
+		}
+	}
+	return inA, inB
 }
 
 // pairUnder transforms a's minutiae into c.tx, c.ty and pairs each greedily with the
