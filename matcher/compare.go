@@ -160,21 +160,20 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 	c.rho = growF(c.rho, n*n)
 	rt := relax
 	for i, p := range c.sel {
-		for k, q := range c.sel {
-			if i == k {
-				c.rho[i*n+k] = 0
-				continue
-			}
+		c.rho[i*n+i] = 0
+		for k := i + 1; k < n; k++ {
+			q := c.sel[k]
 			ia, ib := int(p.a)*na+int(q.a), int(p.b)*nb+int(q.b)
 			d1 := a.dist[ia] - b.dist[ib]
 			if d1 < 0 {
 				d1 = -d1
 			}
-			z1 := float32(0)
+			r := float32(0)
 			if d := int(d1 * (1 / d1Step)); d < d1Len {
-				z1 = rt.z1[d]
+				r = rt.z1[d] * rt.z2[bradDiff(a.rel[ia], b.rel[ib])] * rt.z3[bradDiff(a.rad[ia], b.rad[ib])]
 			}
-			c.rho[i*n+k] = z1 * rt.z2[bradDiff(a.rel[ia], b.rel[ib])] * rt.z3[bradDiff(a.rad[ia], b.rad[ib])]
+			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
+			c.rho[i*n+k], c.rho[k*n+i] = r, r
 		}
 	}
 	c.lam, c.lam0, c.nx = growF(c.lam, n), growF(c.lam0, n), growF(c.nx, n)
