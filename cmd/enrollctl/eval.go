@@ -22,9 +22,12 @@ import (
 // runEval implements "enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]":
 // the FVC verification protocol over a folder of FINGER_IMPRESSION images.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "quality" {
+		return runEvalQuality(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "compare" {
-		fmt.Fprintln(stderr, "usage: enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]")
-		return errors.New("eval: unknown or missing sub-command (want compare)")
+		fmt.Fprintln(stderr, "usage: enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]\n       enrollctl eval quality DIR [--dpi N] [--json]")
+		return errors.New("eval: unknown or missing sub-command (want compare or quality)")
 	}
 	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -97,6 +100,7 @@ type evalResult struct {
 // fvcItem is one image of an FVC-style folder.
 type fvcItem struct {
 	finger, impression int
+	quality            uint8
 	prep               *matcher.Prepared
 }
 
@@ -136,7 +140,7 @@ func loadFVC(ctx context.Context, dir string, dpi float64, stderr io.Writer) (*f
 		s.minutiae += len(res.Template.Minutiae)
 		f, _ := strconv.Atoi(m[1])
 		i, _ := strconv.Atoi(m[2])
-		s.items = append(s.items, fvcItem{finger: f, impression: i, prep: matcher.Prepare(res.Template)})
+		s.items = append(s.items, fvcItem{finger: f, impression: i, quality: res.Template.Quality, prep: matcher.Prepare(res.Template)})
 	}
 	if len(s.items) < 2 {
 		return nil, fmt.Errorf("eval: %s: fewer than two FINGER_IMPRESSION images", dir)
