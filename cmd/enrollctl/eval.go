@@ -22,6 +22,9 @@ import (
 // runEval implements "enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]":
 // the FVC verification protocol over a folder of FINGER_IMPRESSION images.
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "calibrate" {
+		return runEvalCalibrate(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) > 0 && args[0] == "quality" {
 		return runEvalQuality(ctx, args[1:], stdout, stderr)
 	}
