@@ -93,7 +93,7 @@ func TestLifecycleAndReopen(t *testing.T) {
 	if _, err := s.Sealed(e); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("sealed file after purge: %v", err)
 	}
-	a, _ := s.Audit(0, 100)
+	a, _ := s.Audit(time.Time{}, 100)
 	if len(a) != 5+1+1+1 {
 		t.Fatalf("audit has %d entries", len(a))
 	}

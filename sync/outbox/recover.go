@@ -52,7 +52,7 @@ func (s *Store) recover() error {
 	for _, id := range missing {
 		s.log.Error("outbox: sealed file missing for an unsent packet", "packet", id)
 	}
-	return s.advanceHead()
+	return s.update("advance head", s.advanceHead)
 }
 
 // Purge deletes the sealed files of packets acknowledged before now-retention and marks them
