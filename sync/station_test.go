@@ -228,7 +228,6 @@ func TestOfflineLimits(t *testing.T) {
 	}
 }
 
-
 // promtoolCheck runs `promtool check metrics` on the registry's exposition when promtool is
 // installed (make deps installs it).
 func promtoolCheck(t *testing.T, reg *prometheus.Registry) {

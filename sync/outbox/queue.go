@@ -303,9 +303,16 @@ func (s *Store) Get(id string) (Entry, error) {
 // Scan calls fn for queue entries in id (= time) order. With fromHead it starts at the head
 // cursor (skipping the acknowledged past); fn returns false to stop.
 func (s *Store) Scan(fromHead bool, fn func(e Entry) bool) error {
+	if fromHead {
+		return s.scanFrom(nil, fn)
+	}
+	return s.scanFrom([]byte("q/"), fn)
+}
+
+// scanFrom scans queue entries from key start (nil: the head cursor).
+func (s *Store) scanFrom(start []byte, fn func(e Entry) bool) error {
 	return s.view("scan", func(txn *badger.Txn) error {
-		start := []byte("q/")
-		if fromHead {
+		if start == nil {
 			var err error
 			if start, err = s.head(txn); err != nil {
 				return err
