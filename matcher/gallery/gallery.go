@@ -3,7 +3,6 @@ package gallery
 import (
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,7 +38,6 @@ const noTemplate = ^uint32(0)
 // whose dead slots outnumber a quarter of its live ones is compacted by its writer.
 // A Gallery is safe for concurrent use.
 type Gallery struct {
-	seed   maphash.Seed
 	shards []shard
 	opts   Options
 	loaded atomic.Int64 // unix nanoseconds of the last snapshot load or save
@@ -78,7 +76,7 @@ func New(o Options) *Gallery {
 	if o.Shards <= 0 {
 		o.Shards = 256
 	}
-	g := &Gallery{seed: maphash.MakeSeed(), shards: make([]shard, o.Shards), opts: o}
+	g := &Gallery{shards: make([]shard, o.Shards), opts: o}
 	for i := range g.shards {
 		g.shards[i].index = map[string]int32{}
 		g.shards[i].view.Store(&shardView{})
@@ -168,7 +166,17 @@ func (s *shard) publish(v *shardView) {
 
 // shardOf returns the shard that holds a subject id.
 func (g *Gallery) shardOf(id string) *shard {
-	return &g.shards[maphash.String(g.seed, id)%uint64(len(g.shards))]
+	return &g.shards[shardIndex(id, len(g.shards))]
+}
+
+// shardIndex maps a subject id to a shard with FNV-1a, stable across processes so a
+// snapshot's shards stay valid.
+func shardIndex(id string, shards int) int {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h = (h ^ uint64(id[i])) * 1099511628211
+	}
+	return int(h % uint64(shards))
 }
 
 // Len returns the number of persons and of templates in the gallery.

@@ -1,6 +1,7 @@
 package gallery
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -283,4 +284,70 @@ func TestFusedFMR(t *testing.T) {
 			t.Errorf("FusedFMR(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
+}
+
+func TestSnapshotRoundTripAndCorruption(t *testing.T) {
+	g, all := testGallery(t, 60, 2, 13)
+	g.Remove("S00003")
+	var buf bytes.Buffer
+	if err := g.WriteSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	h, err := ReadSnapshot(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, tm := h.Len(); p != 59 || tm != 118 {
+		t.Fatalf("loaded %d persons %d templates", p, tm)
+	}
+	for _, id := range []string{"S00000", "S00059"} {
+		a, _ := g.Get(id)
+		b, ok := h.Get(id)
+		if !ok || fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatalf("%s differs after round trip", id)
+		}
+	}
+	r := rand.New(rand.NewPCG(2, 2))
+	probe := probeOf(r, all[9])
+	want, _ := g.Search(context.Background(), probe, SearchOptions{})
+	got, _ := h.Search(context.Background(), probe, SearchOptions{})
+	if got.Candidates[0].SubjectID != "S00009" || got.Candidates[0].Score != want.Candidates[0].Score {
+		t.Fatalf("loaded gallery finds %v, original %v", got.Candidates[0], want.Candidates[0])
+	}
+	if h.SnapshotTime().IsZero() {
+		t.Fatal("no snapshot time")
+	}
+	b := buf.Bytes()
+	for _, off := range []int{0, 20, 40, 200, len(b) / 2, len(b) - 20, len(b) - 3} {
+		c := append([]byte(nil), b...)
+		c[off] ^= 0x40
+		if _, err := ReadSnapshot(bytes.NewReader(c)); !errors.Is(err, ErrSnapshot) {
+			t.Errorf("flip at %d: %v", off, err)
+		}
+	}
+	for _, n := range []int{0, 10, 31, len(b) / 3, len(b) - 1} {
+		if _, err := ReadSnapshot(bytes.NewReader(b[:n])); !errors.Is(err, ErrSnapshot) {
+			t.Errorf("truncated to %d: %v", n, err)
+		}
+	}
+}
+
+func FuzzReadSnapshot(f *testing.F) {
+	g, _ := testGallery(f, 3, 2, 14)
+	var buf bytes.Buffer
+	if err := g.WriteSnapshot(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		h, err := ReadSnapshot(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		r := rand.New(rand.NewPCG(1, 1))
+		fp := randomFinger(r, 30)
+		if _, err := h.Search(context.Background(), []*matcher.Template{fp}, SearchOptions{Candidates: 2}); err != nil && !errors.Is(err, ErrNoFingers) {
+			t.Fatal(err)
+		}
+	})
 }

@@ -15,8 +15,13 @@ import (
 // SearchOptions tune one search. The zero value uses the defaults.
 type SearchOptions struct {
 	// Candidates is K, the number of persons stage 1 passes to the precise comparison
-	// (0: 60 for a probe of ten fingers, growing as fingers are fewer, 600 for one finger).
+	// (0: 20 for a probe of ten fingers, growing as fingers are fewer, 200 for one finger).
 	Candidates int
+	// Refine is, for probes of more than three fingers, the number of persons compared with
+	// all probe fingers after every candidate was compared with the three probe fingers of
+	// richest stage-1 codes (0: 5). Candidates ranked below Refine carry only those three
+	// finger scores.
+	Refine int
 	// Results is the length of the returned candidate list (0: 10).
 	Results int
 	// TargetFPIR is the false-positive identification rate the hit threshold is set for
@@ -89,11 +94,12 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 	var cands []slotRef
 	if o.Exhaustive {
 		cands = allSlots(views)
+		o.Refine = len(cands)
 	} else if cands, err = stage1(ctx, views, fingers, o.Candidates); err != nil {
 		return nil, err
 	}
 	t1 := time.Now()
-	scored, err := stage2(ctx, views, fingers, cands, res.Persons)
+	scored, err := stage2(ctx, views, fingers, cands, res.Persons, o.Refine)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +114,10 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 // withDefaults fills in the zero fields.
 func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 	if o.Candidates <= 0 {
-		o.Candidates = 600 / min(fingers, 10)
+		o.Candidates = 200 / min(fingers, 10)
+	}
+	if o.Refine <= 0 {
+		o.Refine = 5
 	}
 	if o.Results <= 0 {
 		o.Results = 10

@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"sort"
 
 	"github.com/enrolld/enrolld/matcher"
 )
@@ -65,15 +66,39 @@ func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
 	}
 }
 
-// stage2 compares the candidates precisely and fuses their finger scores.
-func stage2(ctx context.Context, views []*shardView, fingers []probeFinger, cands []slotRef, persons int) ([]Candidate, error) {
-	out := make([]Candidate, len(cands))
+// stage2 compares the candidates precisely and fuses their finger scores. Probes of more
+// than screenFingers fingers are compared in two passes: every candidate with the
+// screenFingers probe fingers of richest codes, then the refine best of those with all.
+func stage2(ctx context.Context, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
 	cmps := make([]matcher.Comparator, runtime.GOMAXPROCS(0))
+	screen := fingers
+	if len(fingers) > screenFingers {
+		screen = append([]probeFinger(nil), fingers...)
+		sort.SliceStable(screen, func(a, b int) bool { return screen[a].ones > screen[b].ones })
+		screen = screen[:screenFingers]
+	}
+	out := make([]Candidate, len(cands))
 	err := parallel(ctx, len(cands), func(w, i int) {
-		out[i] = compareCandidate(&cmps[w], views[cands[i].shard], int(cands[i].slot), fingers, persons)
+		out[i] = compareCandidate(&cmps[w], views[cands[i].shard], int(cands[i].slot), screen, persons)
+	})
+	if err != nil || len(screen) == len(fingers) {
+		return out, err
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return out[order[a]].Score > out[order[b]].Score })
+	order = order[:min(refine, len(order))]
+	err = parallel(ctx, len(order), func(w, i int) {
+		c := cands[order[i]]
+		out[order[i]] = compareCandidate(&cmps[w], views[c.shard], int(c.slot), fingers, persons)
 	})
 	return out, err
 }
+
+// screenFingers is the number of probe fingers of the first stage-2 pass.
+const screenFingers = 3
 
 // compareCandidate scores one person against the probe fingers.
 func compareCandidate(c *matcher.Comparator, v *shardView, slot int, fingers []probeFinger, persons int) Candidate {
