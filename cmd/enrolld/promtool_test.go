@@ -43,11 +43,13 @@ func TestPromtoolCheckMetrics(t *testing.T) {
 	}
 }
 
-// TestPromtoolRules checks the alert rules and runs their unit tests.
+// TestPromtoolRules checks the alert rules and the example Prometheus configuration,
+// and runs the rules' unit tests.
 func TestPromtoolRules(t *testing.T) {
 	pt := promtool(t)
 	for _, args := range [][]string{
 		{"check", "rules", "alerts.yml"},
+		{"check", "config", "prometheus.yml"},
 		{"test", "rules", "alerts.test.yml"},
 	} {
 		cmd := exec.Command(pt, args...)
