@@ -1,7 +1,9 @@
 package usb
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -95,16 +97,10 @@ func sendChanges(ctx context.Context, ch chan<- Event, known map[deviceKey]Devic
 
 // sortEvents orders departures by bus and address, so they are deterministic.
 func sortEvents(es []Event) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && less(es[j].Device, es[j-1].Device); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
+	slices.SortFunc(es, func(a, b Event) int {
+		if c := cmp.Compare(a.Device.Bus, b.Device.Bus); c != 0 {
+			return c
 		}
-	}
-}
-
-func less(a, b DeviceDesc) bool {
-	if a.Bus != b.Bus {
-		return a.Bus < b.Bus
-	}
-	return a.Address < b.Address
+		return cmp.Compare(a.Device.Address, b.Device.Address)
+	})
 }

@@ -9,8 +9,8 @@ import "math"
 // orientation bin and wavelength, as offsets into an edge-padded copy of the image.
 const (
 	angleBins   = 24
-	alongRadius = 6
-	alongSigma  = 3.0
+	alongRadius = 8
+	alongSigma  = 4.0
 	padMargin   = 24
 )
 

@@ -59,7 +59,7 @@ func Extract(img image.Image, o Options) (*Result, error) {
 		maxN = 120
 	}
 	t.Minutiae = st.minutiae(scale, maxN)
-	q := st.quality()
+	q := st.quality(t.Minutiae)
 	t.Quality = q.Score
 	return &Result{Template: t, Quality: q}, nil
 }
@@ -71,7 +71,13 @@ type state struct {
 	dist  []int
 	wl    float64
 	cands []candidate
+	// clarity is the mean ridge–valley separation over the foreground (see clarity).
+	clarity float64
 }
+
+// borderPx is how far (in pixels at 500 dpi) from the edge of the finger area minutiae
+// must lie: ridges cut by the edge make false endings.
+const borderPx = 5
 
 // run executes the pipeline on a 500-dpi image.
 func run(g *gray) *state {
@@ -93,12 +99,13 @@ func run(g *gray) *state {
 	}
 	fb := newFilterBank(g.w + 2*padMargin)
 	ridges := enhance(g, f, fb)
+	st.clarity = clarity(g, ridges, f)
 	thin(ridges, g.w, g.h)
 	sk := &skeleton{m: ridges, w: g.w, h: g.h}
 	st.cands = sk.detect(f)
 	sk.traceAll(st.cands, int(3*st.wl), int(math.Round(1.2*st.wl)))
 	directions(st.cands, f)
-	removeFalse(st.cands, st.wl, st.dist, f, 1)
+	removeFalse(st.cands, st.wl, f, borderPx)
 	return st
 }
 

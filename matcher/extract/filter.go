@@ -10,11 +10,11 @@ import (
 // border. wl is the typical ridge wavelength in pixels; dist is the per-block distance to
 // the background in blocks. All rules look at the original set, so the result does not
 // depend on the order of the candidates.
-func removeFalse(cs []candidate, wl float64, dist []int, f *field, borderBlocks int) {
+func removeFalse(cs []candidate, wl float64, f *field, borderPx float64) {
 	drop := make([]bool, len(cs))
 	for k := range cs {
 		c := &cs[k]
-		if c.removed || dist[(c.y/blockSize)*f.bw+c.x/blockSize] <= borderBlocks {
+		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) {
 			drop[k] = true
 			continue
 		}
@@ -87,4 +87,18 @@ func clusters(cs []candidate, wl float64, drop []bool) {
 			drop[i] = true
 		}
 	}
+}
+
+// runsOut reports whether an ending's ridge, continued ahead by reach pixels, leaves the
+// finger area: the ridge was cut by the edge of the print rather than ending.
+func (f *field) runsOut(c *candidate, reach float64) bool {
+	if c.typ != matcher.TypeEnding {
+		return false
+	}
+	x := c.x + int(math.Round(reach*math.Cos(c.angle)))
+	y := c.y + int(math.Round(reach*math.Sin(c.angle)))
+	if x < 0 || y < 0 || x >= f.bw*blockSize || y >= f.bh*blockSize {
+		return true
+	}
+	return !f.fg[(y/blockSize)*f.bw+x/blockSize]
 }

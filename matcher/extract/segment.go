@@ -1,5 +1,7 @@
 package extract
 
+import "math"
+
 // segment decides which blocks show the finger: blocks with enough gradient energy (ridges)
 // relative to the strongest part of the image, cleaned by morphology, holes filled, and
 // only the largest connected region kept.
@@ -153,6 +155,28 @@ func (f *field) borderDistance() []int {
 			if d[b] > 0 {
 				d[b] = min(d[b], get(x+1, y)+1, get(x, y+1)+1, get(x+1, y+1)+1, get(x-1, y+1)+1)
 			}
+		}
+	}
+	return d
+}
+
+// edgeDistance returns the distance in pixels from (x, y) to the nearest background block
+// or the image edge, capped at limit.
+func (f *field) edgeDistance(x, y int, limit float64) float64 {
+	d := limit
+	px, py := float64(x)+0.5, float64(y)+0.5
+	d = min(d, px, py, float64(f.bw*blockSize)-px, float64(f.bh*blockSize)-py)
+	r := int(limit)/blockSize + 1
+	bx, by := x/blockSize, y/blockSize
+	for yy := max(by-r, 0); yy <= min(by+r, f.bh-1); yy++ {
+		for xx := max(bx-r, 0); xx <= min(bx+r, f.bw-1); xx++ {
+			if f.fg[yy*f.bw+xx] {
+				continue
+			}
+			x0, y0 := float64(xx*blockSize), float64(yy*blockSize)
+			dx := max(x0-px, 0, px-(x0+blockSize))
+			dy := max(y0-py, 0, py-(y0+blockSize))
+			d = min(d, math.Hypot(dx, dy))
 		}
 	}
 	return d

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/google/gousb"
 
@@ -30,21 +31,30 @@ var _ usb.Bus = (*Bus)(nil)
 
 // Open initialises libusb. gousb panics when libusb_init fails (no usbfs, a
 // sandbox); Open turns that into an error wrapping ErrInit.
-func Open(opts *Options) (b *Bus, err error) {
-	b = &Bus{}
+func Open(opts *Options) (*Bus, error) {
+	b := &Bus{}
 	if opts != nil {
 		b.opts = *opts
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			b, err = nil, fmt.Errorf("%w: %v", ErrInit, r)
-		}
-	}()
-	b.ctx = gousb.NewContext()
+	c, err := newContext(gousb.NewContext)
+	if err != nil {
+		return nil, err
+	}
+	b.ctx = c
 	if b.opts.Debug > 0 {
 		b.ctx.Debug(b.opts.Debug)
 	}
 	return b, nil
+}
+
+// newContext calls create (gousb.NewContext), turning its panic into an error.
+func newContext(create func() *gousb.Context) (c *gousb.Context, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, err = nil, fmt.Errorf("%w: %v", ErrInit, r)
+		}
+	}()
+	return create(), nil
 }
 
 // Close releases libusb. It fails while devices opened through the bus are open.
@@ -118,7 +128,23 @@ func (b *Bus) Open(ctx context.Context, d usb.DeviceDesc) (usb.Device, error) {
 	for _, extra := range devs[1:] {
 		extra.Close()
 	}
-	return newDevice(b, devs[0], b.describe(found)), nil
+	desc := b.describe(found)
+	if desc.Manufacturer == "" && desc.Product == "" && desc.Serial == "" {
+		readStrings(devs[0], &desc)
+	}
+	return newDevice(b, devs[0], desc), nil
+}
+
+// stringTimeout bounds each string descriptor read on Open.
+const stringTimeout = 500 * time.Millisecond
+
+// readStrings asks the device for its strings when sysfs did not have them (not
+// Linux, or no sysfs), best effort: a device that does not answer keeps none.
+func readStrings(g *gousb.Device, d *usb.DeviceDesc) {
+	g.ControlTimeout = stringTimeout
+	d.Manufacturer, _ = g.Manufacturer()
+	d.Product, _ = g.Product()
+	d.Serial, _ = g.SerialNumber()
 }
 
 func gid(g *gousb.DeviceDesc) usb.ID {

@@ -67,3 +67,10 @@ func TestOpenMissingDevice(t *testing.T) {
 		t.Errorf("open of an absent device: %v, want ErrNoDevice", err)
 	}
 }
+
+func TestNewContextPanicBecomesError(t *testing.T) {
+	_, err := newContext(func() *gousb.Context { panic(gousb.ErrorAccess) })
+	if !errors.Is(err, ErrInit) || !strings.Contains(err.Error(), "bad access") {
+		t.Errorf("err = %v, want ErrInit naming libusb's error", err)
+	}
+}

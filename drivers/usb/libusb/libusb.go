@@ -14,8 +14,9 @@
 // Enumeration does not open devices: the descriptors come from libusb's cache and,
 // on Linux, from sysfs (which also gives class-specific descriptors, exact
 // polling intervals and the manufacturer, product and serial strings without
-// talking to the device). gousb has no hot-plug; use usb.Watch with a Bus to
-// learn of arrivals and departures.
+// talking to the device); where sysfs has no strings, Open asks the device for
+// them. gousb has no hot-plug; use usb.Watch with a Bus to learn of arrivals and
+// departures.
 //
 // Under umockdev (package usbtest writes the device description and capture) the
 // same code runs against a replayed device; see usbtest.RunUnderUmockdev.

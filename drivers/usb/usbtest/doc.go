@@ -18,11 +18,9 @@
 //	…
 //	rec.Transcript().WriteFile("testdata/session.txt")
 //
-//	tr, err := usbtest.ReadFile("testdata/session.txt")
-//	pb := usbtest.NewPlayback(tr)
+//	pb := usbtest.OpenPlayback(t, "testdata/session.txt") // Close checked at cleanup
 //	dev, err := mydriver.New(ctx, pb, nil)
 //	…
-//	if err := pb.Close(); err != nil { t.Fatal(err) }
 //
 // USB devices run several endpoints at once: a driver typically keeps an interrupt
 // read pending while it writes registers over control transfers. A transcript lists
@@ -66,8 +64,9 @@
 // device number, the setup packet of a control transfer, status as a negative
 // errno, lengths) followed by the data. Wireshark saves these as pcap files of
 // link type 220, LINKTYPE_USB_LINUX_MMAPPED. WritePcap writes a transcript in
-// that form and ReadPcap reads one back (so captures from real hardware become
-// transcripts for Playback).
+// that form and ReadPcap reads one back, so captures from real hardware become
+// transcripts for Playback ("enrollctl usb transcript capture.pcap", package
+// usbtool).
 //
 // umockdev replays such a capture to an unmodified libusb program: it fakes sysfs
 // and udev from a device description (WriteUmockdevDevice writes one in

@@ -3,7 +3,6 @@ package usbtest
 import (
 	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -211,6 +210,3 @@ func replayAddress(d *usb.DeviceDesc) (bus uint16, dev uint8) {
 	}
 	return bus, dev
 }
-
-// ErrNotReplayable means a transfer cannot be expressed in a usbmon capture.
-var ErrNotReplayable = errors.New("usbtest: transfer cannot be replayed from a capture")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -225,3 +226,40 @@ func TestPlaybackAbandonedWaitIsNotAFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOpenPlaybackChecksClose(t *testing.T) {
+	ft := &fakeTB{TB: t}
+	func() {
+		defer func() {
+			for _, f := range ft.cleanups {
+				f()
+			}
+		}()
+		pb := OpenPlayback(ft, "testdata/sample.txt")
+		if err := runSample(context.Background(), pb); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if len(ft.errors) != 0 {
+		t.Errorf("a complete session reported %q", ft.errors)
+	}
+	ft = &fakeTB{TB: t}
+	OpenPlayback(ft, "testdata/sample.txt")
+	for _, f := range ft.cleanups {
+		f()
+	}
+	if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "8 of 8 left") {
+		t.Errorf("an unused playback reported %q", ft.errors)
+	}
+}
+
+// fakeTB collects cleanups and errors instead of acting on them.
+type fakeTB struct {
+	testing.TB
+	cleanups []func()
+	errors   []string
+}
+
+func (f *fakeTB) Helper()                   {}
+func (f *fakeTB) Cleanup(fn func())         { f.cleanups = append(f.cleanups, fn) }
+func (f *fakeTB) Errorf(s string, a ...any) { f.errors = append(f.errors, fmt.Sprintf(s, a...)) }

@@ -19,6 +19,8 @@ var (
 	ErrUnconsumed = errors.New("usbtest: expected transfers not made")
 	// ErrFormat means a transcript, pcap or device file could not be parsed.
 	ErrFormat = errors.New("usbtest: bad format")
+	// ErrNotReplayable means a transfer cannot be expressed in a usbmon capture.
+	ErrNotReplayable = errors.New("usbtest: transfer cannot be replayed from a capture")
 )
 
 // Kind is the kind of a transfer.
@@ -158,4 +160,15 @@ func codeError(code string) error {
 		}
 	}
 	return nil
+}
+
+// ClearTimes drops the recorded submission and completion times, which differ
+// from run to run, so a transcript can be compared with a golden file. Transfers
+// keep their (completion) order; a capture written afterwards puts each
+// submission just before its completion, which umockdev still replays to a
+// driver that keeps transfers pending concurrently.
+func (tr *Transcript) ClearTimes() {
+	for i := range tr.Transfers {
+		tr.Transfers[i].Start, tr.Transfers[i].End = 0, 0
+	}
 }

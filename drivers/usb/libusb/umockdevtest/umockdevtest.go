@@ -1,14 +1,18 @@
 // Package umockdevtest runs a driver test against a replayed USB device through
-// the real libusb path: the driver's emulator session, recorded with
-// usbtest.Record, is written as a usbmon capture and a umockdev device
-// description, the test binary re-runs the test under umockdev-run, and there the
+// the real libusb path: a transcript (an emulator session recorded with
+// usbtest.Record, or a golden file) is written as a usbmon capture and a umockdev
+// device description, the test binary re-runs the test under umockdev-run, and there the
 // test opens the device with package libusb (gousb, libusb 1.0, usbfs ioctls
 // answered by umockdev from the capture) and runs the driver against it.
 //
-// A driver package's replay test:
+// A driver package's replay test, from the transcript its Playback tests use
+// (a checked-in golden file, or a fresh emulator session through usbtest.Record):
 //
 //	func TestReplayThroughLibusb(t *testing.T) {
-//		tr := recordSession(t) // emulator + usbtest.NewRecord; must be deterministic
+//		tr, err := usbtest.ReadFile("testdata/session.txt")
+//		if err != nil {
+//			t.Fatal(err)
+//		}
 //		umockdevtest.Run(t, tr, func(t *testing.T, dev usb.Device) {
 //			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 //			defer cancel()
@@ -16,9 +20,11 @@
 //			if err != nil {
 //				t.Fatal(err)
 //			}
-//			… the same checks as against the emulator …
+//			… the same checks as against the emulator and Playback …
 //		})
 //	}
+//
+// The test file needs no build tag: without cgo the test skips.
 //
 // In the parent process Run writes the replay files, runs the child and returns
 // after it (the callback runs only in the child). The test is skipped, saying

@@ -33,7 +33,7 @@ func TestWatchSeesReplayedDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	events := usb.Watch(ctx, b, &usb.WatchOptions{Interval: 10 * time.Millisecond, OnError: func(err error) { t.Error(err) }})
+	events := b.Watch(ctx, &usb.WatchOptions{Interval: 10 * time.Millisecond, OnError: func(err error) { t.Error(err) }})
 	ev := <-events
 	cancel()
 	for range events {
