@@ -89,4 +89,11 @@ func TestCaptureFaceEmulated(t *testing.T) {
 	if err := runCaptureFace(ctx, []string{"--usb", "1209:0002", "--emulate", "--out", "x.jpg"}, &stdout, &stderr); err == nil {
 		t.Error("--usb with --emulate accepted")
 	}
+	if err := runCaptureFace(ctx, []string{"--usb", "nonsense", "--out", "x.jpg"}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "VID:PID") {
+		t.Errorf("bad --usb: %v", err)
+	}
+	// No such camera here (or no cgo): a clear error, never a panic.
+	if err := runCaptureFace(ctx, []string{"--usb", "1209:0002", "--out", filepath.Join(t.TempDir(), "x.jpg")}, &stdout, &stderr); err == nil {
+		t.Error("a camera that is not connected was opened")
+	}
 }
