@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/capture/signature"
+	isdv4emu "github.com/enrolld/enrolld/drivers/isdv4/emu"
 )
 
 func TestCaptureSignatureEmulated(t *testing.T) {
@@ -95,5 +96,26 @@ func TestCaptureFaceEmulated(t *testing.T) {
 	// No such camera here (or no cgo): a clear error, never a panic.
 	if err := runCaptureFace(ctx, []string{"--usb", "1209:0002", "--out", filepath.Join(t.TempDir(), "x.jpg")}, &stdout, &stderr); err == nil {
 		t.Error("a camera that is not connected was opened")
+	}
+}
+
+// TestCaptureSignaturePort captures through --port from a pad on a pseudo-terminal
+// the test starts itself, as from a real serial port.
+func TestCaptureSignaturePort(t *testing.T) {
+	e, err := isdv4emu.Start(&isdv4emu.Options{BaudRate: 38400, Motion: isdv4emu.Motion{Speed: 600}})
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	defer e.Close()
+	go e.SignOnStart(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "sig.png")
+	var stdout, stderr bytes.Buffer
+	if err := runCaptureSignature(ctx, []string{"--port", e.Path(), "--out", out, "--idle", "300ms", "--dpi", "150"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "38400 baud") {
+		t.Errorf("the 38400-baud pad was not found at 38400: %s", stderr.String())
 	}
 }
