@@ -208,3 +208,43 @@ func TestProbeWhileSampling(t *testing.T) {
 		t.Errorf("caps %+v", d.Caps())
 	}
 }
+
+// TestOverNullModem puts go.bug.st/serial on both sides: the driver and the emulator
+// each open one end of a null-modem pair of pseudo-terminals, and the cable garbles
+// (or swallows) what crosses while their rates differ, as a real cable does.
+func TestOverNullModem(t *testing.T) {
+	for _, m := range []serial.Mismatch{serial.MismatchGarble, serial.MismatchSilence} {
+		nm, err := serial.OpenNullModem(m, 3)
+		if err != nil {
+			t.Skipf("no pseudo-terminals: %v", err)
+		}
+		defer nm.Close()
+		emuPort, err := serial.Open(nm.PathB(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer emuPort.Close()
+		e, err := emu.StartOn(emuPort, &emu.Options{BaudRate: 38400})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		port, err := serial.Open(nm.PathA(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer port.Close()
+		d, err := isdv4.New(context.Background(), port, fastOpts)
+		if err != nil {
+			t.Fatalf("mismatch mode %d: %v", m, err)
+		}
+		if d.BaudRate() != 38400 {
+			t.Errorf("found the pad at %d baud", d.BaudRate())
+		}
+		got, err := stream(t, d, e, func(ctx context.Context) error { return e.Draw(ctx, zigzag) })
+		if !errors.Is(err, context.Canceled) || len(got) != len(emu.Packets(zigzag, d.Caps(), emu.Motion{})) {
+			t.Errorf("mode %d: %d samples, %v", m, len(got), err)
+		}
+		d.Halt()
+	}
+}
