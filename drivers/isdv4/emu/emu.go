@@ -9,6 +9,10 @@
 // While sampling it plays the strokes it is given at about 130 packets per second with
 // hover, pressure ramps and pen lifts, and its control API injects line noise,
 // truncated packets and unplugging.
+//
+// StartOn runs the same emulator on a serial port it is given instead, typically one
+// end of a serial.NullModem whose other end the driver opens: then both sides speak
+// through go.bug.st/serial and the cable garbles what crosses at mismatched rates.
 package emu
 
 import (
