@@ -1,6 +1,7 @@
 // Package devmetrics holds the Prometheus metrics capture devices report: captures by
 // device class and outcome, how long captures take, live-view frames and their rate,
-// and device errors by kind. The daemon makes one Metrics with its registry and hands
+// and errors on the link to the device by kind (enrolld_device_io_errors_total; the
+// driver manager's enrolld_device_errors_total counts failed operations per device). The daemon makes one Metrics with its registry and hands
 // it to every driver in the driver's options; a nil *Metrics records nothing, so
 // drivers call it unconditionally. Labels carry device classes, driver names and error
 // kinds only, never anything about a person.
@@ -56,9 +57,9 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help: "Live-view frame rate over the last few seconds, by driver (0 when stopped).",
 		}, []string{"driver"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "enrolld_device_errors_total",
-			Help: "Device errors by driver and kind (timeout, stall, busy, malformed, unplugged, line).",
-		}, []string{"driver", "kind"}),
+			Name: "enrolld_device_io_errors_total",
+			Help: "Errors on the link to a device (USB transfers, serial line) by driver and error: timeout, stall, busy, malformed, cancelled, unplugged, noise, truncated, no_answer, line.",
+		}, []string{"driver", "error"}),
 		window: map[string]*rateWindow{},
 	}
 	if reg != nil {

@@ -168,7 +168,7 @@ func TestNoiseAndTruncation(t *testing.T) {
 	if st.Truncated < 3 {
 		t.Errorf("scanner stats %+v: want the 3 truncated packets counted", st)
 	}
-	if n := testutil.CollectAndCount(o.Metrics, "enrolld_device_errors_total"); n != 2 {
+	if n := testutil.CollectAndCount(o.Metrics, "enrolld_device_io_errors_total"); n != 2 {
 		t.Errorf("%d device error series, want noise and truncated", n)
 	}
 }

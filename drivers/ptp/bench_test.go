@@ -94,6 +94,7 @@ func BenchmarkCaptureToDecodedStill(b *testing.B) {
 			d := benchOpen(b, &c.o)
 			ctx := context.Background()
 			b.ResetTimer()
+			cpu0 := cpuTime()
 			for i := 0; i < b.N; i++ {
 				s, err := d.CaptureStill(ctx)
 				if err != nil {
@@ -103,6 +104,7 @@ func BenchmarkCaptureToDecodedStill(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

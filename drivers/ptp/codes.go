@@ -95,6 +95,7 @@ var opNames = map[OpCode]string{
 	OpCanonGetViewFinderData: "EOS GetViewFinderData",
 }
 
+// String names the operation ("GetObject").
 func (c OpCode) String() string {
 	if n, ok := opNames[c]; ok {
 		return n
@@ -111,6 +112,7 @@ var respNames = map[RespCode]string{
 	RespCanonNotReady: "EOS NotReady",
 }
 
+// String names the response ("DeviceBusy").
 func (c RespCode) String() string {
 	if n, ok := respNames[c]; ok {
 		return n
@@ -118,6 +120,7 @@ func (c RespCode) String() string {
 	return fmt.Sprintf("response %#04x", uint16(c))
 }
 
+// String names the event ("ObjectAdded").
 func (c EventCode) String() string {
 	switch c {
 	case EventObjectAdded:

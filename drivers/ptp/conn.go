@@ -30,6 +30,7 @@ type OpError struct {
 	Code RespCode
 }
 
+// Error names the operation and the camera's response.
 func (e *OpError) Error() string { return fmt.Sprintf("ptp: %v: camera answered %v", e.Op, e.Code) }
 
 // Unwrap gives ErrBusy for DeviceBusy and capture.ErrNotSupported for

@@ -98,6 +98,7 @@ func (c Container) Params() ([]uint32, error) {
 	return p, nil
 }
 
+// String names the container type ("response").
 func (t ContainerType) String() string {
 	switch t {
 	case TypeCommand:

@@ -232,14 +232,14 @@ func TestMetrics(t *testing.T) {
 # TYPE enrolld_captures_total counter
 enrolld_captures_total{kind="camera",outcome="error"} 1
 enrolld_captures_total{kind="camera",outcome="ok"} 1
-# HELP enrolld_device_errors_total Device errors by driver and kind (timeout, stall, busy, malformed, unplugged, line).
-# TYPE enrolld_device_errors_total counter
-enrolld_device_errors_total{driver="ptp",kind="malformed"} 1
+# HELP enrolld_device_io_errors_total Errors on the link to a device (USB transfers, serial line) by driver and error: timeout, stall, busy, malformed, cancelled, unplugged, noise, truncated, no_answer, line.
+# TYPE enrolld_device_io_errors_total counter
+enrolld_device_io_errors_total{driver="ptp",error="malformed"} 1
 # HELP enrolld_liveview_frames_total Live-view frames received from cameras, by driver.
 # TYPE enrolld_liveview_frames_total counter
 enrolld_liveview_frames_total{driver="ptp"} 4
 `
-	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "enrolld_captures_total", "enrolld_device_errors_total", "enrolld_liveview_frames_total"); err != nil {
+	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "enrolld_captures_total", "enrolld_device_io_errors_total", "enrolld_liveview_frames_total"); err != nil {
 		t.Error(err)
 	}
 }

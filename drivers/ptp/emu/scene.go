@@ -80,7 +80,8 @@ func Render(w, h int, t float64) *image.RGBA {
 	return img
 }
 
-// paint blends an anti-aliased, rim-shaded ellipse into img.
+// paint blends an anti-aliased, rim-shaded ellipse into img. Pixels well inside the
+// rim are opaque and need no square root; only the one-pixel rim is blended.
 func paint(img *image.RGBA, s shape, unit float64) {
 	b := img.Bounds()
 	cx, cy := float64(b.Dx())/2+s.cx*unit, float64(b.Dy())/2+s.cy*unit
@@ -88,18 +89,27 @@ func paint(img *image.RGBA, s shape, unit float64) {
 	x0, x1 := max(0, int(cx-rx-1)), min(b.Dx()-1, int(cx+rx+1))
 	y0, y1 := max(0, int(cy-ry-1)), min(b.Dy()-1, int(cy+ry+1))
 	edge := math.Min(rx, ry)
+	inner := math.Max(0, 1-0.5/edge) // d below this: fully covered
+	inner2, outer2 := inner*inner, (1+0.5/edge)*(1+0.5/edge)
+	col := [3]float64{float64(s.col.R), float64(s.col.G), float64(s.col.B)}
 	for y := y0; y <= y1; y++ {
+		v := (float64(y) + 0.5 - cy) / ry
+		v2 := v * v
+		row := img.Pix[y*img.Stride:]
 		for x := x0; x <= x1; x++ {
-			u, v := (float64(x)+0.5-cx)/rx, (float64(y)+0.5-cy)/ry
-			d := math.Sqrt(u*u + v*v)
-			a := math.Max(0, math.Min(1, (1-d)*edge+0.5))
-			if a == 0 {
+			u := (float64(x) + 0.5 - cx) / rx
+			d2 := u*u + v2
+			if d2 >= outer2 {
 				continue
 			}
-			k := 1 - s.shade*d*d
-			i := y*img.Stride + 4*x
-			for c, v := range [3]uint8{s.col.R, s.col.G, s.col.B} {
-				img.Pix[i+c] = uint8(float64(img.Pix[i+c])*(1-a) + float64(v)*k*a)
+			a := 1.0
+			if d2 > inner2 {
+				a = math.Max(0, math.Min(1, (1-math.Sqrt(d2))*edge+0.5))
+			}
+			k := (1 - s.shade*d2) * a
+			p := row[4*x : 4*x+3]
+			for c := range p {
+				p[c] = uint8(float64(p[c])*(1-a) + col[c]*k)
 			}
 		}
 	}

@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	pigo "github.com/esimov/pigo/core"
 )
@@ -87,6 +89,13 @@ func TestSceneHasAFace(t *testing.T) {
 	}
 }
 
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func abs(x int) int {
 	if x < 0 {
 		return -x
@@ -102,9 +111,11 @@ func BenchmarkEncodeScene(b *testing.B) {
 		w, h int
 	}{{"640x480", 640, 480}, {"1024x680", 1024, 680}, {"still960x1280", 960, 1280}} {
 		b.Run(s.name, func(b *testing.B) {
+			cpu0 := cpuTime()
 			for i := 0; i < b.N; i++ {
 				encode(s.w, s.h, float64(i)/30)
 			}
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 }
