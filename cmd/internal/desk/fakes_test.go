@@ -26,9 +26,11 @@ import (
 // fakeCamera serves a fixed still and numbered live-view frames at about 20 fps.
 type fakeCamera struct{ still []byte }
 
-func (c *fakeCamera) Info() capture.Info { return capture.Info{Kind: capture.KindCamera, Driver: "fake"} }
-func (c *fakeCamera) String() string     { return "fake camera" }
-func (c *fakeCamera) Halt() error        { return nil }
+func (c *fakeCamera) Info() capture.Info {
+	return capture.Info{Kind: capture.KindCamera, Driver: "fake"}
+}
+func (c *fakeCamera) String() string { return "fake camera" }
+func (c *fakeCamera) Halt() error    { return nil }
 func (c *fakeCamera) CaptureStill(ctx context.Context) (*capture.Still, error) {
 	return &capture.Still{JPEG: c.still, Width: 320, Height: 240, Captured: time.Now()}, nil
 }
@@ -66,9 +68,11 @@ type fakeScanner struct {
 	next [][2]byte
 }
 
-func (s *fakeScanner) Info() capture.Info { return capture.Info{Kind: capture.KindFinger, Driver: "fake"} }
-func (s *fakeScanner) String() string     { return "fake scanner" }
-func (s *fakeScanner) Halt() error        { return nil }
+func (s *fakeScanner) Info() capture.Info {
+	return capture.Info{Kind: capture.KindFinger, Driver: "fake"}
+}
+func (s *fakeScanner) String() string { return "fake scanner" }
+func (s *fakeScanner) Halt() error    { return nil }
 func (s *fakeScanner) CaptureFinger(ctx context.Context, _ func(string)) (*capture.FingerImage, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -170,7 +174,9 @@ func (o *memOutbox) Commit(_ context.Context, p enroll.Packet) (string, error) {
 
 type noHits struct{}
 
-func (noHits) Search(context.Context, []*matcher.Template) ([]enroll.Candidate, error) { return nil, nil }
+func (noHits) Search(context.Context, []*matcher.Template) ([]enroll.Candidate, error) {
+	return nil, nil
+}
 
 // clock is a settable time source.
 type clock struct {

@@ -3,8 +3,8 @@ package desk
 import (
 	"bytes"
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
