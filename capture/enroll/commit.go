@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/enrolld/enrolld/capture/signature"
 )
 
 // Record is a finished enrollment as the TransactionBuilder sees it.
@@ -155,4 +157,14 @@ func (s *Session) record() *Record {
 		r.Exceptions = append(r.Exceptions, *e)
 	}
 	return r
+}
+
+// SignatureData returns the accepted signature, or nil.
+func (s *Session) SignatureData() *signature.Signature {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sig == nil {
+		return nil
+	}
+	return s.sig.Sig
 }

@@ -19,11 +19,12 @@ import (
 // whose type has a validate method (see config_validate.go). Keys are snake_case, as
 // in Prometheus' own configuration.
 type config struct {
-	Station stationConfig `yaml:"station"`
-	Web     webConfig     `yaml:"web"`
-	Storage storageConfig `yaml:"storage"`
-	Log     logConfig     `yaml:"log"`
-	Devices deviceList    `yaml:"devices"`
+	Station  stationConfig  `yaml:"station"`
+	Web      webConfig      `yaml:"web"`
+	Storage  storageConfig  `yaml:"storage"`
+	Log      logConfig      `yaml:"log"`
+	Devices  deviceList     `yaml:"devices"`
+	Firmware firmwareConfig `yaml:"firmware"`
 }
 
 // stationConfig names the station.

@@ -50,6 +50,9 @@ type daemon struct {
 	// apiMethods maps each API path to the methods it has routes for.
 	apiMethods map[string][]string
 
+	// capturing counts captures in progress; firmware updates wait for zero.
+	capturing atomic.Int32
+
 	storage    *storage
 	manager    *drivers.Manager
 	subsystems []subsystem
@@ -102,7 +105,14 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 			retryInterval: opts.retryInterval, bus: opts.usbBus, watchInterval: opts.usbWatchInterval,
 		}),
 	}
+	fw, err := newFirmware(opts.config.Firmware, firmwareDir(opts.config.Storage.Path), opts.usbBus,
+		func() bool { return d.capturing.Load() > 0 }, d.metrics.registry, d.log)
+	if err != nil {
+		return nil, err
+	}
+	d.subsystems = append(d.subsystems, fw)
 	d.routes()
+	d.firmwareRoutes(fw)
 	d.server = &http.Server{
 		Handler:           d.mux,
 		ReadHeaderTimeout: 10 * time.Second,

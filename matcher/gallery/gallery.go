@@ -48,6 +48,8 @@ type Options struct {
 	// Shards is the number of shards (0: 256). More shards mean smaller copies per change
 	// and finer parallel work.
 	Shards int
+	// FMR maps a finger comparison score to its false-match rate (nil: DefaultFMR).
+	FMR func(score float64) float64
 }
 
 // shard is one partition: its published view and the writer's lock and index.
@@ -75,6 +77,9 @@ type shardView struct {
 func New(o Options) *Gallery {
 	if o.Shards <= 0 {
 		o.Shards = 256
+	}
+	if o.FMR == nil {
+		o.FMR = DefaultFMR
 	}
 	g := &Gallery{shards: make([]shard, o.Shards), opts: o}
 	for i := range g.shards {

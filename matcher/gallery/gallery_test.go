@@ -293,7 +293,7 @@ func TestSnapshotRoundTripAndCorruption(t *testing.T) {
 	if err := g.WriteSnapshot(&buf); err != nil {
 		t.Fatal(err)
 	}
-	h, err := ReadSnapshot(bytes.NewReader(buf.Bytes()))
+	h, err := ReadSnapshot(bytes.NewReader(buf.Bytes()), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,12 +321,12 @@ func TestSnapshotRoundTripAndCorruption(t *testing.T) {
 	for _, off := range []int{0, 20, 40, 200, len(b) / 2, len(b) - 20, len(b) - 3} {
 		c := append([]byte(nil), b...)
 		c[off] ^= 0x40
-		if _, err := ReadSnapshot(bytes.NewReader(c)); !errors.Is(err, ErrSnapshot) {
+		if _, err := ReadSnapshot(bytes.NewReader(c), Options{}); !errors.Is(err, ErrSnapshot) {
 			t.Errorf("flip at %d: %v", off, err)
 		}
 	}
 	for _, n := range []int{0, 10, 31, len(b) / 3, len(b) - 1} {
-		if _, err := ReadSnapshot(bytes.NewReader(b[:n])); !errors.Is(err, ErrSnapshot) {
+		if _, err := ReadSnapshot(bytes.NewReader(b[:n]), Options{}); !errors.Is(err, ErrSnapshot) {
 			t.Errorf("truncated to %d: %v", n, err)
 		}
 	}
@@ -340,7 +340,7 @@ func FuzzReadSnapshot(f *testing.F) {
 	}
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		h, err := ReadSnapshot(bytes.NewReader(b))
+		h, err := ReadSnapshot(bytes.NewReader(b), Options{})
 		if err != nil {
 			return
 		}

@@ -99,7 +99,7 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 		return nil, err
 	}
 	t1 := time.Now()
-	scored, err := stage2(ctx, views, fingers, cands, res.Persons, o.Refine)
+	scored, err := stage2(ctx, g.opts.FMR, views, fingers, cands, res.Persons, o.Refine)
 	if err != nil {
 		return nil, err
 	}

@@ -106,7 +106,8 @@ func writeSection(w io.Writer, v *shardView) error {
 
 // ReadSnapshot loads a gallery written by WriteSnapshot. Corruption anywhere gives an error
 // wrapping ErrSnapshot that names the section; nothing is half-loaded.
-func ReadSnapshot(r io.Reader) (*Gallery, error) {
+// The options' Shards is ignored: the snapshot's shard count is kept.
+func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	hdr := make([]byte, 32)
 	if _, err := io.ReadFull(br, hdr); err != nil {
@@ -122,7 +123,8 @@ func ReadSnapshot(r io.Reader) (*Gallery, error) {
 	if shards < 1 || shards > maxShards {
 		return nil, fmt.Errorf("%w: header: %d shards", ErrSnapshot, shards)
 	}
-	g := New(Options{Shards: shards})
+	o.Shards = shards
+	g := New(o)
 	for i := range g.shards {
 		v, err := readSection(br)
 		if err != nil {

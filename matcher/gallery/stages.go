@@ -69,7 +69,7 @@ func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
 // stage2 compares the candidates precisely and fuses their finger scores. Probes of more
 // than screenFingers fingers are compared in two passes: every candidate with the
 // screenFingers probe fingers of richest codes, then the refine best of those with all.
-func stage2(ctx context.Context, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
+func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
 	cmps := make([]matcher.Comparator, runtime.GOMAXPROCS(0))
 	screen := fingers
 	if len(fingers) > screenFingers {
@@ -79,7 +79,7 @@ func stage2(ctx context.Context, views []*shardView, fingers []probeFinger, cand
 	}
 	out := make([]Candidate, len(cands))
 	err := parallel(ctx, len(cands), func(w, i int) {
-		out[i] = compareCandidate(&cmps[w], views[cands[i].shard], int(cands[i].slot), screen, persons)
+		out[i] = compareCandidate(&cmps[w], fmr, views[cands[i].shard], int(cands[i].slot), screen, persons)
 	})
 	if err != nil || len(screen) == len(fingers) {
 		return out, err
@@ -92,7 +92,7 @@ func stage2(ctx context.Context, views []*shardView, fingers []probeFinger, cand
 	order = order[:min(refine, len(order))]
 	err = parallel(ctx, len(order), func(w, i int) {
 		c := cands[order[i]]
-		out[order[i]] = compareCandidate(&cmps[w], views[c.shard], int(c.slot), fingers, persons)
+		out[order[i]] = compareCandidate(&cmps[w], fmr, views[c.shard], int(c.slot), fingers, persons)
 	})
 	return out, err
 }
@@ -101,7 +101,7 @@ func stage2(ctx context.Context, views []*shardView, fingers []probeFinger, cand
 const screenFingers = 3
 
 // compareCandidate scores one person against the probe fingers.
-func compareCandidate(c *matcher.Comparator, v *shardView, slot int, fingers []probeFinger, persons int) Candidate {
+func compareCandidate(c *matcher.Comparator, fmrOf func(float64) float64, v *shardView, slot int, fingers []probeFinger, persons int) Candidate {
 	cand := Candidate{SubjectID: v.ids[slot], Fingers: make([]FingerScore, len(fingers))}
 	var prep [Fingers]*matcher.Prepared
 	get := func(f int) *matcher.Prepared {
@@ -132,7 +132,7 @@ func compareCandidate(c *matcher.Comparator, v *shardView, slot int, fingers []p
 			}
 		}
 		cand.Fingers[i] = fs
-		fmrs[i] = min(1, matcher.FMRForScore(fs.Score)*float64(max(tries, 1)))
+		fmrs[i] = min(1, fmrOf(fs.Score)*float64(max(tries, 1)))
 	}
 	fmr := FusedFMR(fmrs)
 	cand.Score = -10 * math.Log10(max(fmr, 1e-300))
