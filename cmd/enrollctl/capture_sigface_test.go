@@ -22,7 +22,7 @@ func TestCaptureSignatureEmulated(t *testing.T) {
 	dir := t.TempDir()
 	out, vec := filepath.Join(dir, "sig.png"), filepath.Join(dir, "sig.json")
 	var stdout, stderr bytes.Buffer
-	args := []string{"signature", "--emulate", "--out", out, "--vector", vec, "--idle", "300ms",
+	args := []string{"signature", "--emulate", "--out", out, "--vector", vec, "--idle", "1s",
 		"--emulator-option", "sign=50ms", "--emulator-option", "speed=600"}
 	if err := runCaptureSignature(ctx, args, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -112,7 +112,7 @@ func TestCaptureSignaturePort(t *testing.T) {
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "sig.png")
 	var stdout, stderr bytes.Buffer
-	if err := runCaptureSignature(ctx, []string{"--port", e.Path(), "--out", out, "--idle", "300ms", "--dpi", "150"}, &stdout, &stderr); err != nil {
+	if err := runCaptureSignature(ctx, []string{"--port", e.Path(), "--out", out, "--idle", "1s", "--dpi", "150"}, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "38400 baud") {

@@ -15,7 +15,7 @@ import (
 	"github.com/enrolld/enrolld/drivers/serial"
 )
 
-var fastOpts = &isdv4.Options{StopSettle: 20 * time.Millisecond, QueryTimeout: 200 * time.Millisecond, PollInterval: 20 * time.Millisecond}
+var fastOpts = &isdv4.Options{StopSettle: 20 * time.Millisecond, QueryTimeout: 400 * time.Millisecond, PollInterval: 20 * time.Millisecond}
 
 func startEmu(t *testing.T, o *emu.Options) (*emu.Emulator, *serial.Conn) {
 	t.Helper()
@@ -51,8 +51,12 @@ func stream(t *testing.T, d *isdv4.Dev, e *emu.Emulator, draw func(ctx context.C
 	if err := draw(ctx); err != nil && !errors.Is(err, emu.ErrUnplugged) {
 		t.Fatal(err)
 	}
-	// The last packet left the emulator; give the line a moment, then stop.
-	time.Sleep(100 * time.Millisecond)
+	// The last packet left the emulator; stop once the driver has gone quiet (a
+	// loaded machine may take a while to deliver what is in the pty's buffer).
+	for n := -1; n != len(out); {
+		n = len(out)
+		time.Sleep(300 * time.Millisecond)
+	}
 	cancel()
 	err := <-errc
 	close(out)
