@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/drivers"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/usb"
 )
 
@@ -101,7 +102,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	}
 	d.subsystems = []subsystem{
 		d.storage,
-		newDevices(opts.config, m, d.log, devicesOptions{
+		newDevices(opts.config, m, d.log, devicesOptions{metrics: devmetrics.New(d.metrics.registry),
 			retryInterval: opts.retryInterval, bus: opts.usbBus, watchInterval: opts.usbWatchInterval,
 		}),
 	}
