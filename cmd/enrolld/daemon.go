@@ -54,6 +54,7 @@ type daemon struct {
 	// capturing counts captures in progress; firmware updates wait for zero.
 	capturing atomic.Int32
 
+	sync       *syncSubsystem // nil when sync is not configured
 	storage    *storage
 	manager    *drivers.Manager
 	subsystems []subsystem
@@ -114,6 +115,11 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	d.subsystems = append(d.subsystems, fw)
 	d.routes()
 	d.firmwareRoutes(fw)
+	if opts.config.Sync.Credentials != "" {
+		d.sync = newSync(opts.config.Sync, opts.config.Storage.Path, d.metrics.registry, d.log)
+		d.subsystems = append(d.subsystems, d.sync)
+		d.syncRoutes(d.sync)
+	}
 	d.server = &http.Server{
 		Handler:           d.mux,
 		ReadHeaderTimeout: 10 * time.Second,
