@@ -43,9 +43,6 @@ func (s syncConfig) validate(p *problems) {
 		}
 		return
 	}
-	if fi, err := os.Stat(s.Credentials); err != nil || !fi.IsDir() {
-		p.addf("sync.credentials", "%q is not a directory of station credentials (make one with `enrollctl keys init`)", s.Credentials)
-	}
 	if s.CentreURL != "" {
 		if u, err := url.Parse(s.CentreURL); err != nil || u.Scheme != "https" || u.Host == "" {
 			p.addf("sync.centre_url", "%q must be https://host:port", s.CentreURL)
