@@ -20,6 +20,7 @@ type field struct {
 	mean   []float32 // mean intensity
 	fg     []bool    // foreground
 	wave   []float32 // ridge wavelength in pixels (0 unknown)
+	clarity []float32 // ridge–valley separation of the enhanced image, 0..1
 	// waveValid counts the foreground blocks with a clear ridge frequency of their own.
 	waveValid int
 }

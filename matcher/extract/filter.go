@@ -6,6 +6,10 @@ import (
 	"github.com/enrolld/enrolld/matcher"
 )
 
+// minClarity is the local clarity below which minutiae are not trusted: the enhanced
+// ridges there do not follow the grey levels of the image.
+const minClarity = 0.0
+
 // removeFalse marks the candidates that are artefacts of noise, scars, pores or the image
 // border. wl is the typical ridge wavelength in pixels; dist is the per-block distance to
 // the background in blocks. All rules look at the original set, so the result does not
@@ -14,7 +18,8 @@ func removeFalse(cs []candidate, wl float64, f *field, borderPx float64) {
 	drop := make([]bool, len(cs))
 	for k := range cs {
 		c := &cs[k]
-		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) {
+		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) ||
+			f.clarity[(c.y/blockSize)*f.bw+c.x/blockSize] < minClarity {
 			drop[k] = true
 			continue
 		}
