@@ -124,8 +124,15 @@ func (p *Prepared) cylinder(i int, h *hull, out *[cylStride]uint64) bool {
 	// validity: disc cells whose centre lies in the enlarged hull
 	valid := 0
 	var cellOK [mccNS * mccNS]bool
+	// a minutia at least mccR−mccOmega inside the hull has every cell within the margin
+	deep := h.depth(xi, yi) >= mccR-mccOmega
 	for c, ctr := range t.centres {
 		if !t.inDisc[c] {
+			continue
+		}
+		if deep {
+			cellOK[c] = true
+			valid++
 			continue
 		}
 		wx := xi + ctr[0]*cs - ctr[1]*sn
