@@ -30,11 +30,11 @@ func removeFalse(cs []candidate, wl float64, f *field, borderPx float64) {
 			o := &cs[b.hit]
 			l := float64(b.length)
 			switch {
-			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeBifurcation && l < 1.5*wl: // spur
+			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeBifurcation && l < 1.0*wl: // spur
 				drop[k], drop[b.hit] = true, true
-			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeEnding && l < 2.5*wl: // short ridge
+			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeEnding && l < 1.5*wl: // short ridge
 				drop[k], drop[b.hit] = true, true
-			case c.typ == matcher.TypeBifurcation && o.typ == matcher.TypeBifurcation && l < 1.5*wl: // bridge, lake
+			case c.typ == matcher.TypeBifurcation && o.typ == matcher.TypeBifurcation && l < 1.0*wl: // bridge, lake
 				drop[k], drop[b.hit] = true, true
 			}
 		}
