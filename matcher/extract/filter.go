@@ -60,7 +60,7 @@ func breaks(cs []candidate, wl float64, drop []bool) {
 			}
 			dx, dy := float64(b.x-a.x), float64(b.y-a.y)
 			d := math.Hypot(dx, dy)
-			if d > 2*wl {
+			if d > 1.0*wl {
 				continue
 			}
 			facing := math.Cos(a.angle-b.angle) < -0.7
