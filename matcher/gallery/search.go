@@ -108,6 +108,7 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 	sort.SliceStable(scored, func(a, b int) bool { return scored[a].Score > scored[b].Score })
 	res.Candidates = scored[:min(len(scored), o.Results)]
 	res.Hit = len(res.Candidates) > 0 && res.Candidates[0].FPIR <= o.TargetFPIR
+	g.metrics.observe(res)
 	return res, nil
 }
 
