@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"image"
-	"image/draw"
 	_ "image/jpeg" // face photographs
 	_ "image/png"  // fingerprints and signatures
 	"io"
@@ -29,7 +27,7 @@ type recordConfig struct {
 	Header struct {
 		Version  string  `yaml:"version"`
 		TOT      string  `yaml:"tot"`
-		Date     string  `yaml:"date"` // YYYY-MM-DD; empty means today (UTC)
+		Date     string  `yaml:"date"` // YYYY-MM-DD; empty means today (local time)
 		Priority int     `yaml:"priority"`
 		DAI      string  `yaml:"dai"`
 		ORI      string  `yaml:"ori"`
@@ -76,7 +74,7 @@ type recordMultiFlag []string
 func (m *recordMultiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *recordMultiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-func recordBuild(_ context.Context, args []string, stdout, _ io.Writer) error {
+func recordBuild(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("record build", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	out := fs.String("o", "", "transaction file to write (mode 0600)")
@@ -96,6 +94,9 @@ func recordBuild(_ context.Context, args []string, stdout, _ io.Writer) error {
 	fs.StringVar(&version, "version", "", "ANSI/NIST-ITL version: 0400, 0500, 0501 or 0502 (default)")
 	bitRate := fs.Float64("bitrate", 0, "WSQ bit rate in bits per pixel (default 0.75)")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *out == "" {
+		if h := recordHelp(err, stderr); h != nil {
+			return h
+		}
 		return recordUsageError("record build: -o is required and takes no positional arguments\n" + recordUsage)
 	}
 	base := "."
@@ -245,7 +246,7 @@ func (c *recordConfig) assemble(base string, compress recordCompressor) (*ansini
 
 func (c *recordConfig) header() (ansinist.Header, error) {
 	h := c.Header
-	date := time.Now().UTC()
+	date := time.Now() // DAT is the local date
 	if h.Date != "" {
 		d, err := time.Parse("2006-01-02", h.Date)
 		if err != nil {
@@ -268,45 +269,4 @@ func (c *recordConfig) header() (ansinist.Header, error) {
 		out.CharSets = []ansinist.CharSet{{Index: ansinist.CharSetUTF8, Name: "UTF-8"}}
 	}
 	return out, nil
-}
-
-// recordVectors parses "x,y,pressure" lines; a final vector with pressure 255 is added if
-// the list does not end with one.
-func recordVectors(b []byte) ([]ansinist.Vector, error) {
-	var vs []ansinist.Vector
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for line := 1; sc.Scan(); line++ {
-		t := strings.TrimSpace(sc.Text())
-		if t == "" || strings.HasPrefix(t, "#") {
-			continue
-		}
-		parts := strings.Split(t, ",")
-		var v [3]uint64
-		for i := range v {
-			if len(parts) != 3 {
-				return nil, fmt.Errorf("%w: vector line %d is not x,y,pressure", errRecordConfig, line)
-			}
-			var err error
-			if v[i], err = strconv.ParseUint(strings.TrimSpace(parts[i]), 10, []int{16, 16, 8}[i]); err != nil {
-				return nil, fmt.Errorf("%w: vector line %d: %v", errRecordConfig, line, err)
-			}
-		}
-		vs = append(vs, ansinist.Vector{X: uint16(v[0]), Y: uint16(v[1]), Pressure: uint8(v[2])})
-	}
-	if len(vs) == 0 {
-		return nil, fmt.Errorf("%w: no vectors", errRecordConfig)
-	}
-	if last := vs[len(vs)-1]; last.Pressure != ansinist.EndOfVectors {
-		vs = append(vs, ansinist.Vector{X: last.X, Y: last.Y, Pressure: ansinist.EndOfVectors})
-	}
-	return vs, nil
-}
-
-func recordGray(img image.Image) *image.Gray {
-	if g, ok := img.(*image.Gray); ok && g.Rect.Min == (image.Point{}) && g.Stride == g.Rect.Dx() {
-		return g
-	}
-	g := image.NewGray(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
-	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
-	return g
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,4 +138,45 @@ func recordSignature(path string, idc int) (*ansinist.Record, error) {
 	s.Representation = ansinist.SignatureScanned
 	s.Width, s.Height, s.Data = g.Rect.Dx(), g.Rect.Dy(), g.Pix
 	return s.Record()
+}
+
+// recordVectors parses "x,y,pressure" lines; a final vector with pressure 255 is added if
+// the list does not end with one.
+func recordVectors(b []byte) ([]ansinist.Vector, error) {
+	var vs []ansinist.Vector
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for line := 1; sc.Scan(); line++ {
+		t := strings.TrimSpace(sc.Text())
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		parts := strings.Split(t, ",")
+		var v [3]uint64
+		for i := range v {
+			if len(parts) != 3 {
+				return nil, fmt.Errorf("%w: vector line %d is not x,y,pressure", errRecordConfig, line)
+			}
+			var err error
+			if v[i], err = strconv.ParseUint(strings.TrimSpace(parts[i]), 10, []int{16, 16, 8}[i]); err != nil {
+				return nil, fmt.Errorf("%w: vector line %d: %v", errRecordConfig, line, err)
+			}
+		}
+		vs = append(vs, ansinist.Vector{X: uint16(v[0]), Y: uint16(v[1]), Pressure: uint8(v[2])})
+	}
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("%w: no vectors", errRecordConfig)
+	}
+	if last := vs[len(vs)-1]; last.Pressure != ansinist.EndOfVectors {
+		vs = append(vs, ansinist.Vector{X: last.X, Y: last.Y, Pressure: ansinist.EndOfVectors})
+	}
+	return vs, nil
+}
+
+func recordGray(img image.Image) *image.Gray {
+	if g, ok := img.(*image.Gray); ok && g.Rect.Min == (image.Point{}) && g.Stride == g.Rect.Dx() {
+		return g
+	}
+	g := image.NewGray(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	draw.Draw(g, g.Bounds(), img, img.Bounds().Min, draw.Src)
+	return g
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/enrolld/enrolld/capture/record/ansinist"
+	"github.com/enrolld/enrolld/capture/record/iso19794"
 	"github.com/enrolld/enrolld/capture/record/wsq"
 )
 
@@ -189,10 +191,78 @@ func TestRecordErrors(t *testing.T) {
 	if _, err := runRec(t, "dump", out); !errors.Is(err, ansinist.ErrTruncated) || !strings.Contains(err.Error(), "at byte") {
 		t.Fatalf("truncated dump: %v", err)
 	}
-	var usage recordUsageError
-	for _, args := range [][]string{nil, {"frob"}, {"dump"}, {"build"}, {"build", "-o", out, "-field", "x"}} {
-		if _, err := runRec(t, args...); !errors.As(err, &usage) {
+	for _, args := range [][]string{nil, {"frob"}, {"dump"}, {"dump", "-bogus", "x"}, {"build"}, {"build", "-o", out, "-field", "x"}} {
+		if _, err := runRec(t, args...); !errors.Is(err, errUsage) {
 			t.Errorf("%q: %v, want a usage error", args, err)
 		}
+	}
+	for _, args := range [][]string{{"-h"}, {"dump", "-h"}, {"build", "-help"}} {
+		if _, err := runRec(t, args...); !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%q: %v, want flag.ErrHelp", args, err)
+		}
+	}
+	// Through the dispatcher: usage errors exit 2, help exits 0.
+	var o, e bytes.Buffer
+	if code := run(context.Background(), []string{"record", "frob"}, &o, &e); code != 2 {
+		t.Errorf("exit %d for a bad sub-command", code)
+	}
+	if code := run(context.Background(), []string{"help", "record"}, &o, &e); code != 0 || !strings.Contains(o.String(), "enrollctl record COMMAND") {
+		t.Errorf("help record: exit %d, %q", code, o.String()+e.String())
+	}
+}
+
+// TestRecordDumpMatchesNBIS runs the CLI on NBIS test transactions: stdout with -nbis
+// equals an2k2txt's output and -data-dir writes the same fld_R_F.tmp files.
+func TestRecordDumpMatchesNBIS(t *testing.T) {
+	dirs, _ := filepath.Glob("../../../shared/data/nbis-oracle/an2k/*/an2k2txt.txt")
+	if len(dirs) == 0 {
+		t.Skip("NBIS oracle data (../shared) absent")
+	}
+	for _, txt := range dirs {
+		dir := filepath.Dir(txt)
+		want, _ := os.ReadFile(txt)
+		out := t.TempDir()
+		got, err := runRec(t, "dump", "-nbis", "-data-dir", out, filepath.Join(dir, "input.an2"))
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if got != string(want) {
+			t.Errorf("%s: dump differs from an2k2txt", filepath.Base(dir))
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "fld_*.tmp"))
+		for _, f := range files {
+			a, _ := os.ReadFile(f)
+			b, err := os.ReadFile(filepath.Join(out, filepath.Base(f)))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s/%s differs: %v", filepath.Base(dir), filepath.Base(f), err)
+			}
+		}
+	}
+}
+
+func TestRecordDumpISO(t *testing.T) {
+	dir := t.TempDir()
+	face := &iso19794.FaceRecord{Faces: []iso19794.Face{{Gender: 2, Width: 480, Height: 640, Data: []byte{0xFF, 0xD8, 0xFF, 0xD9}}}}
+	b, err := face.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[11] += 3 // the record length is 3 bytes too long, as in some passports
+	mustWrite(t, filepath.Join(dir, "dg2.fac"), b)
+	out, err := runRec(t, "dump", filepath.Join(dir, "dg2.fac"))
+	if err != nil || !strings.Contains(out, "face.1 gender=2") || !strings.Contains(out, "off by 3 bytes") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	fr := &iso19794.FingerRecord{ScaleUnits: iso19794.UnitsPPI, PixelDepth: 8, Compression: iso19794.CompressionWSQ,
+		Views: []iso19794.FingerView{{Position: 2, ViewCount: 1, ViewNumber: 1, Width: 10, Height: 10, Data: []byte{1, 2}}}}
+	b, _ = fr.Encode()
+	mustWrite(t, filepath.Join(dir, "f.fir"), b)
+	out, err = runRec(t, "dump", filepath.Join(dir, "f.fir"))
+	if err != nil || !strings.Contains(out, "view.1 position=2") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	mustWrite(t, filepath.Join(dir, "bad.fir"), b[:20])
+	if _, err := runRec(t, "dump", filepath.Join(dir, "bad.fir")); !errors.Is(err, iso19794.ErrTruncated) {
+		t.Fatalf("truncated ISO record: %v", err)
 	}
 }

@@ -41,6 +41,19 @@ func BenchmarkUnmarshal1MB(b *testing.B) {
 	}
 }
 
+// BenchmarkRead1MB parses through the streaming Reader, which copies every record out
+// of the stream (Unmarshal aliases its input instead).
+func BenchmarkRead1MB(b *testing.B) {
+	in := megabyteTransaction(b)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(in), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkMarshal1MB(b *testing.B) {
 	in := megabyteTransaction(b)
 	tx, err := Unmarshal(in)
@@ -68,5 +81,33 @@ func TestMegabyteTransactionRoundTrip(t *testing.T) {
 	out, err := tx.Marshal()
 	if err != nil || !bytes.Equal(out, in) {
 		t.Fatalf("round trip failed: %v", err)
+	}
+}
+
+// BenchmarkUnmarshalText1MB parses a worst case: ~1 MB of text, a Type-9 record with
+// 40 000 minutiae (one subfield of six items each).
+func BenchmarkUnmarshalText1MB(b *testing.B) {
+	m := &Minutiae378{IDC: 1, FormatOwner: 27, FormatType: 513, Width: 800, Height: 750, Scale: ScalePPCM, HPS: 197, VPS: 197}
+	for i := range 40_000 {
+		m.Minutiae = append(m.Minutiae, Minutia{Index: i + 1, X: i % 800, Y: i % 750, Angle: i % 180, Quality: 60, Type: 1 + i%2})
+	}
+	r, err := m.Record()
+	if err != nil {
+		b.Fatal(err)
+	}
+	tx, _ := NewTransaction(Header{TOT: "T", Date: day, DAI: "D", ORI: "O", TCN: "N"})
+	if err := tx.Add(r); err != nil {
+		b.Fatal(err)
+	}
+	in, err := tx.Marshal()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Unmarshal(in); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

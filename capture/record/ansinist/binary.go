@@ -53,7 +53,7 @@ func parseBinary(buf []byte, typ, rec int, base int64) (*Record, error) {
 	if len(buf) < lay.size() {
 		return nil, errAt(ErrLength, rec, typ, 1, base, "binary record of %d bytes is shorter than its %d-byte header", len(buf), lay.size())
 	}
-	r := &Record{Type: typ, Fields: make([]Field, 0, len(lay)+1)}
+	r := &Record{Type: typ, Fields: make([]Field, 0, len(lay)+1), offset1: base + 1}
 	pos := 0
 	for i, bf := range lay {
 		sub := make(Subfield, bf.items)

@@ -24,6 +24,12 @@ func TestWriteFuzzCorpus(t *testing.T) {
 		"type10":     type1("1\x1f1\x1e10\x1f01") + tagged(10, "002:01", "003:FACE", "011:JPEGB", "999:\xff\xd8\xff\xd9"),
 		"truncated":  type1("1\x1f1\x1e2\x1f00")[:20],
 	}
+	all, _ := buildAll(t) // every typed record kind: 2, 4, 8 (vectors), 9 (INCITS 378), 10, 14
+	raw, err := all.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds["typed_all"] = string(raw)
 	dir := filepath.Join("testdata", "fuzz", "FuzzRead")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

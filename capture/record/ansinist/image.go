@@ -91,8 +91,8 @@ func assemble(typ int, fields, extra []Field, data []byte) (*Record, error) {
 type FaceImage struct {
 	ImageInfo
 	ColorSpace string // 10.012 CSP, e.g. "SRGB", "GRAY", "YCC"
-	// SAP is 10.013, the subject acquisition profile (1–51; 10 is the ANSI/NIST "basic",
-	// 40–51 the ISO/ICAO passport-quality levels). 0 omits the field.
+	// SAP is 10.013, the subject acquisition profile code from the standard's table of
+	// profiles; 0 omits the field.
 	SAP   int
 	Pose  string  // 10.020 POS: F frontal, R right, L left, A angled, D determined
 	Data  []byte  // the image, usually a JPEG

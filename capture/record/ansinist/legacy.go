@@ -19,8 +19,8 @@ const (
 )
 
 // LegacyFingerprint is a fixed-resolution binary fingerprint record: Type-4 (high
-// resolution grey scale, the common one) or the deprecated Types 3, 5, 6 and 7 which share
-// its 18-byte header:
+// resolution grey scale, the common one) or the deprecated Types 3, 5 and 6, which share
+// its 18-byte header (as does Type-7 when it is used for images, the way NBIS reads it):
 //
 //	LEN(4) IDC(1) IMP(1) FGP(6) ISR(1) HLL(2) VLL(2) GCA(1) image
 type LegacyFingerprint struct {
@@ -85,7 +85,7 @@ func (f *LegacyFingerprint) Record() (*Record, error) {
 
 // LegacyFingerprintOf reads a Type-3–7 record with the 18-byte header.
 func LegacyFingerprintOf(r *Record) (*LegacyFingerprint, error) {
-	if r.Type < 3 || r.Type > 7 || len(r.Fields) != 9 {
+	if r.Type < 3 || r.Type > 7 || len(r.Fields) != 9 || r.Field(4) == nil || len(r.Field(4).Subfields) != 1 {
 		return nil, errAt(ErrValue, 0, r.Type, 0, -1, "not a legacy fingerprint record with an 18-byte header")
 	}
 	num := func(n int) int { v, _ := r.Int(n); return v }

@@ -25,6 +25,14 @@ type Transaction struct {
 type Record struct {
 	Type   int
 	Fields []Field
+
+	offset1 int64 // 1 + byte offset of the record in the input it was read from; 0 if built
+}
+
+// Offset returns the byte offset of the record in the input it was read from, or -1 for
+// a record built in memory.
+func (r *Record) Offset() int64 {
+	return r.offset1 - 1
 }
 
 // Field is one field. Text fields carry Subfields of Items; data fields (tagged .999 and

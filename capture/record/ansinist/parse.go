@@ -50,7 +50,7 @@ func parseTagged(buf []byte, typ, rec int, base int64) (*Record, error) {
 	if buf[len(buf)-1] != FS {
 		return nil, errAt(ErrLength, rec, typ, 1, base+int64(len(buf)-1), "the byte at LEN-1 is 0x%02x, not the FS that ends a record", buf[len(buf)-1])
 	}
-	r := &Record{Type: typ, Fields: make([]Field, 0, 16)}
+	r := &Record{Type: typ, Fields: make([]Field, 0, 16), offset1: base + 1}
 	pos := 0
 	for pos < len(buf) {
 		f, next, err := parseField(buf, pos, typ, rec, base)
@@ -113,55 +113,36 @@ func parseField(buf []byte, pos, typ, rec int, base int64) (Field, int, error) {
 	return f, end + 1, nil
 }
 
-// splitValue splits a text value into subfields (RS) and items (US).
+// splitValue splits a text value into subfields (RS) and items (US). All items share one
+// backing array and one string, so a field costs three allocations however many
+// subfields it has.
 func splitValue(v []byte) []Subfield {
-	n := 1
+	nsub, nitem := 1, 1
 	for _, c := range v {
-		if c == RS {
-			n++
+		switch c {
+		case RS:
+			nsub++
+			nitem++
+		case US:
+			nitem++
 		}
 	}
-	subs := make([]Subfield, 0, n)
-	s := string(v) // one allocation; items are substrings of it
-	for {
-		i := indexByte(s, RS)
-		part := s
-		if i >= 0 {
-			part = s[:i]
+	subs := make([]Subfield, 0, nsub)
+	items := make([]string, 0, nitem)
+	str := string(v)
+	first, start := 0, 0 // first item of the current subfield; start of the current item
+	for i := 0; i <= len(str); i++ {
+		if i < len(str) && str[i] != RS && str[i] != US {
+			continue
 		}
-		subs = append(subs, splitItems(part))
-		if i < 0 {
-			return subs
-		}
-		s = s[i+1:]
-	}
-}
-
-func splitItems(s string) Subfield {
-	n := 1
-	for i := 0; i < len(s); i++ {
-		if s[i] == US {
-			n++
+		items = append(items, str[start:i])
+		start = i + 1
+		if i == len(str) || str[i] == RS {
+			subs = append(subs, Subfield(items[first:len(items):len(items)]))
+			first = len(items)
 		}
 	}
-	items := make(Subfield, 0, n)
-	for {
-		i := indexByte(s, US)
-		if i < 0 {
-			return append(items, s)
-		}
-		items = append(items, s[:i])
-		s = s[i+1:]
-	}
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
+	return subs
 }
 
 // contentTypes checks the Type-1 content listing (1.003 CNT) and returns the types of
@@ -169,21 +150,23 @@ func indexByte(s string, c byte) int {
 func contentTypes(t1 *Record) ([]int, error) {
 	cnt := t1.Field(3)
 	if cnt == nil || len(cnt.Subfields) == 0 {
-		return nil, errAt(ErrMissing, 1, 1, 3, -1, "no content listing (1.003 CNT)")
+		return nil, errAt(ErrMissing, 1, 1, 3, t1.Offset(), "no content listing (1.003 CNT)")
 	}
+	at := t1.Offset() // the Type-1 record's start: CNT errors point at the record
+
 	first := cnt.Subfields[0]
 	if len(first) != 2 || first[0] != "1" {
-		return nil, errAt(ErrContent, 1, 1, 3, -1, "first CNT subfield must be 1<US><count>")
+		return nil, errAt(ErrContent, 1, 1, 3, at, "first CNT subfield must be 1<US><count>")
 	}
 	count, ok := atoi([]byte(first[1]))
 	if !ok || count != len(cnt.Subfields)-1 {
-		return nil, errAt(ErrContent, 1, 1, 3, -1, "CNT announces %q records but lists %d", first[1], len(cnt.Subfields)-1)
+		return nil, errAt(ErrContent, 1, 1, 3, at, "CNT announces %q records but lists %d", first[1], len(cnt.Subfields)-1)
 	}
 	types := make([]int, count)
 	for i, sub := range cnt.Subfields[1:] {
 		t, ok := atoi([]byte(sub[0]))
 		if !ok || len(sub) != 2 || t < 2 || t > 99 {
-			return nil, errAt(ErrContent, 1, 1, 3, -1, "CNT subfield %d (%q) is not <type><US><IDC> with type 2–99", i+2, []string(sub))
+			return nil, errAt(ErrContent, 1, 1, 3, at, "CNT subfield %d (%q) is not <type><US><IDC> with type 2–99", i+2, []string(sub))
 		}
 		types[i] = t
 	}

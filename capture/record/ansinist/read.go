@@ -2,7 +2,6 @@ package ansinist
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -25,7 +24,7 @@ func (o *ReadOptions) maxRecord() int {
 
 // Reader reads the records of one transaction from a stream, one at a time.
 type Reader struct {
-	br     *bufio.Reader
+	br     source
 	off    int64 // bytes consumed so far
 	rec    int   // records returned so far
 	expect []int // record types listed in 1.003, after the Type-1
@@ -190,9 +189,21 @@ func (r *Reader) readErr(err error, idx, typ int) error {
 }
 
 // readRest returns a buffer of n bytes starting with prefix, reading the remainder. It
-// grows the buffer as data arrives instead of trusting n up front.
+// grows the buffer as data arrives instead of trusting n up front. Reading from a byte
+// slice, it returns a subslice instead of copying.
 func (r *Reader) readRest(prefix []byte, n, idx, typ int) ([]byte, error) {
-	buf := make([]byte, len(prefix), min(n, max(len(prefix), 4<<20)))
+	if s, ok := r.br.(*sliceSource); ok {
+		start := s.pos - len(prefix)
+		if n > len(s.b)-start {
+			r.off += int64(len(s.b) - s.pos)
+			s.pos = len(s.b)
+			return nil, errAt(ErrTruncated, idx, typ, 0, r.off, "input ends inside a record")
+		}
+		s.pos = start + n
+		r.off += int64(n - len(prefix))
+		return s.b[start:s.pos:s.pos], nil
+	}
+	buf := make([]byte, len(prefix), min(n, max(len(prefix), 1<<20)))
 	copy(buf, prefix)
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
@@ -225,7 +236,55 @@ func Read(rd io.Reader, opts *ReadOptions) (*Transaction, error) {
 	}
 }
 
-// Unmarshal parses a whole transaction held in b.
+// Unmarshal parses a whole transaction held in b. Data fields alias b.
 func Unmarshal(b []byte) (*Transaction, error) {
-	return Read(bytes.NewReader(b), nil)
+	r := &Reader{br: &sliceSource{b: b}, max: (*ReadOptions)(nil).maxRecord()}
+	t := &Transaction{}
+	for {
+		rec, err := r.Next()
+		if err == io.EOF {
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.Records = append(t.Records, rec)
+	}
+}
+
+// source is what the Reader reads from: a bufio.Reader over a stream, or a sliceSource.
+type source interface {
+	io.Reader
+	io.ByteReader
+	Peek(n int) ([]byte, error)
+}
+
+// sliceSource reads from a byte slice the caller keeps, so records can alias it.
+type sliceSource struct {
+	b   []byte
+	pos int
+}
+
+func (s *sliceSource) Read(p []byte) (int, error) {
+	if s.pos >= len(s.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, s.b[s.pos:])
+	s.pos += n
+	return n, nil
+}
+
+func (s *sliceSource) ReadByte() (byte, error) {
+	if s.pos >= len(s.b) {
+		return 0, io.EOF
+	}
+	s.pos++
+	return s.b[s.pos-1], nil
+}
+
+func (s *sliceSource) Peek(n int) ([]byte, error) {
+	if len(s.b)-s.pos < n {
+		return s.b[s.pos:], io.EOF
+	}
+	return s.b[s.pos : s.pos+n], nil
 }

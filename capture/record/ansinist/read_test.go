@@ -114,8 +114,8 @@ func TestReadErrors(t *testing.T) {
 		{"bad tag", "1.001:19\x1d1.0x3:1\x1f0\x1c", ErrSyntax, 1, 0, 9},
 		{"foreign tag", "1.001:19\x1d2.003:1\x1f0\x1c", ErrSyntax, 1, 3, 9},
 		{"duplicate", "1.001:29\x1d1.003:1\x1f0\x1d1.003:1\x1f0\x1c", ErrSyntax, 1, 3, 19},
-		{"cnt count", type1("1\x1f2\x1e2\x1f00"), ErrContent, 1, 3, -1},
-		{"cnt missing", tagged(1, "002:0502"), ErrMissing, 1, 3, -1},
+		{"cnt count", type1("1\x1f2\x1e2\x1f00"), ErrContent, 1, 3, 0},
+		{"cnt missing", tagged(1, "002:0502"), ErrMissing, 1, 3, 0},
 		{"records missing", t1, ErrContent, 2, 0, int64(len(t1))},
 		{"type mismatch", t1 + tagged(10, "002:00"), ErrContent, 2, 0, int64(len(t1))},
 		{"trailing data", t1 + good2 + "x", ErrContent, 3, 0, int64(len(t1 + good2))},
@@ -125,6 +125,10 @@ func TestReadErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Unmarshal([]byte(tc.in))
+			// The streaming path reports the same error as the in-memory one.
+			if _, err2 := Read(iotest.OneByteReader(strings.NewReader(tc.in)), nil); fmt.Sprint(err2) != fmt.Sprint(err) {
+				t.Fatalf("stream: %v\nslice:  %v", err2, err)
+			}
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
 			}
@@ -175,5 +179,19 @@ func TestSolveLen(t *testing.T) {
 		if n != fixed+len(fmt.Sprint(n)) {
 			t.Fatalf("solveLen(%d) = %d", fixed, n)
 		}
+	}
+}
+
+func TestErrorMessage(t *testing.T) {
+	t1 := type1("1\x1f1\x1e14\x1f01")
+	rec := strings.Replace(tagged(14, "002:01", "999:abc"), "14.999:", "14.999;", 1)
+	_, err := Unmarshal([]byte(t1 + rec))
+	want := fmt.Sprintf("ansinist: record 2 (type 14) at byte %d: no field tag (T.NNN:) (syntax error)", len(t1)+strings.Index(rec, "14.999;"))
+	if err == nil || err.Error() != want {
+		t.Fatalf("got  %v\nwant %s", err, want)
+	}
+	e := &Error{Record: 3, Type: 14, Field: 999, Offset: 1234, Msg: "data ends early", Err: ErrTruncated}
+	if got := e.Error(); got != "ansinist: record 3 (type 14) field 14.999 at byte 1234: data ends early (truncated input)" {
+		t.Fatalf("Error() = %q", got)
 	}
 }

@@ -29,6 +29,9 @@ func (t *Transaction) SetContent() error {
 	}
 	cnt := Field{Num: 3, Subfields: []Subfield{{"1", strconv.Itoa(len(t.Records) - 1)}}}
 	for i, r := range t.Records[1:] {
+		if r == nil {
+			return errAt(ErrMissing, i+2, 0, 0, -1, "nil record")
+		}
 		idc := r.Text(2)
 		if _, ok := atoi([]byte(idc)); !ok {
 			return errAt(ErrMissing, i+2, r.Type, 2, -1, "record has no numeric IDC")
@@ -51,9 +54,10 @@ func (t *Transaction) Header() (*Header, error) {
 }
 
 // Validate checks what the parser does not: the Type-1 record is 7-bit ASCII with a
-// known version (0200–0502) and its mandatory fields and dates; each record's IDC matches the content listing; text
-// of other records is valid UTF-8 when 1.015 declares UTF-8. It returns all violations
-// joined (each an *Error).
+// known version (0200–0502), its mandatory fields and valid dates; each record's IDC
+// matches the content listing; text of other records is valid UTF-8 when 1.015 declares
+// UTF-8; and DCS declares no UTF-16 or UTF-32 text, whose bytes could collide with the
+// separators. It returns all violations joined (each an *Error).
 func (t *Transaction) Validate() error {
 	if err := t.checkContent(); err != nil {
 		return err
@@ -80,6 +84,9 @@ func (t *Transaction) Validate() error {
 	utf8Text := false
 	for _, cs := range h.CharSets {
 		utf8Text = utf8Text || cs.Index == CharSetUTF8
+		if cs.Index == CharSetUTF16 || cs.Index == CharSetUTF32 {
+			errs = append(errs, errAt(ErrUnsupported, 1, 1, 15, t1.Offset(), "UTF-16/UTF-32 text (DCS %03d) can contain separator bytes and cannot be checked", cs.Index))
+		}
 	}
 	for i, r := range t.Records[1:] {
 		if want, got := cnt.Item(i+1, 1), r.IDC(); fmt.Sprintf("%02d", got) != want && strconv.Itoa(got) != want {

@@ -240,3 +240,15 @@ func TestType13PNG(t *testing.T) {
 		t.Fatalf("NFIQ in Type-13 accepted: %v", err)
 	}
 }
+
+func TestValidateRejectsUTF16(t *testing.T) {
+	h := testHeader()
+	h.CharSets = []CharSet{{Index: CharSetUTF16, Name: "UTF-16"}}
+	tx, err := NewTransaction(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Validate(); !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "field 1.015") {
+		t.Fatalf("Validate() = %v", err)
+	}
+}

@@ -59,8 +59,13 @@ func (t *Transaction) WriteTo(w io.Writer) (int64, error) {
 
 // checkContent verifies that 1.003 lists exactly the records that follow.
 func (t *Transaction) checkContent() error {
-	if len(t.Records) == 0 || t.Records[0].Type != 1 {
+	if len(t.Records) == 0 || t.Records[0] == nil || t.Records[0].Type != 1 {
 		return errAt(ErrMissing, 1, 1, 0, -1, "a transaction starts with a Type-1 record")
+	}
+	for i, r := range t.Records {
+		if r == nil {
+			return errAt(ErrMissing, i+1, 0, 0, -1, "nil record")
+		}
 	}
 	types, err := contentTypes(t.Records[0])
 	if err != nil {

@@ -4,8 +4,8 @@
 // containers of many national ID systems.
 //
 // Supported editions: ISO/IEC 19794-4:2005 (format identifier "FIR\0", version "010\0")
-// and ISO/IEC 19794-5:2005 including its amendments' use of the same layout
-// (format identifier "FAC\0", version "010\0"). The 2011 editions (version "020\0"/"030\0")
+// and ISO/IEC 19794-5:2005 (format identifier "FAC\0", version "010\0"), the layout
+// ICAO Doc 9303 e-passports use. The 2011 editions (version "020\0"/"030\0")
 // and ISO/IEC 39794 are not supported; reading them fails with ErrVersion.
 //
 // All integers are big-endian. A finger image record is a 32-byte general header

@@ -52,7 +52,7 @@ type FingerView struct {
 	ViewCount  uint8 // number of views of this finger in the record
 	ViewNumber uint8 // 1-based
 	Quality    uint8 // 0–100, 254 not computed, 255 failed
-	Impression uint8 // 0 live-scan plain, 1 live-scan rolled, 2 ink plain, 3 ink rolled, 8 swipe, 9 contactless
+	Impression uint8 // 0 live-scan plain, 1 live-scan rolled, 2 non-live plain, 3 non-live rolled
 	Width      uint16
 	Height     uint16
 	Reserved   uint8

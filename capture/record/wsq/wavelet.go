@@ -137,13 +137,14 @@ func splitLine(in []float32, n int, inv bool) (lo, hi []float32) {
 
 // scratch holds the padded line buffers of one transform.
 type scratch struct {
-	xl, xh []float32
-	zero   []float32 // a row of zeros for a missing high-pass half
+	xl, xh   []float32
+	zeroRows []bool // which high-pass rows of a node are all zero
 }
 
 func (s *scratch) grow(n int) {
 	if cap(s.xl) < n+16 {
 		s.xl = make([]float32, n+16)
 		s.xh = make([]float32, n+16)
+		s.zeroRows = make([]bool, n+16)
 	}
 }
