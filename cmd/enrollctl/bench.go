@@ -61,6 +61,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	brute := fs.Int("brute", 0, "also run this many brute-force searches for the speed-up")
 	k := fs.Int("candidates", 0, "stage-1 candidates K (0: default for the probe size)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	verbose := fs.Bool("v", false, "report each search whose rank-1 is not the mate on stderr")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -91,6 +92,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		s1, s2 = append(s1, ms(res.Stage1)), append(s2, ms(res.Stage2))
 		if len(res.Candidates) > 0 && res.Candidates[0].SubjectID == synthID(id) {
 			hits++
+		} else if *verbose {
+			fmt.Fprintf(stderr, "miss %s: best %+v\n", synthID(id), res.Candidates[0])
+			for i, c := range res.Candidates {
+				if c.SubjectID == synthID(id) {
+					fmt.Fprintf(stderr, "  mate at rank %d: %+v\n", i+1, c)
+				}
+			}
 		}
 	}
 	r.SearchesPerSec = float64(*probes) / time.Since(t0).Seconds()
