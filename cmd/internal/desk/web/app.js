@@ -137,7 +137,7 @@ async function startPreview() {
     const blob = new Blob(fr.chunks, { type: 'image/jpeg' });
     try {
       const bmp = await createImageBitmap(blob);
-      const c = $('preview'); if (c.width !== bmp.width) { c.width = bmp.width; c.height = bmp.height; }
+      const c = $('preview'); if (c.width !== bmp.width || c.height !== bmp.height) { c.width = bmp.width; c.height = bmp.height; }
       ctx.drawImage(bmp, 0, 0); bmp.close();
       window.previewFrames++; preview.bytes += blob.size;
       const s = (performance.now() - preview.t0) / 1000;
