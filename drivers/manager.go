@@ -57,22 +57,31 @@ const (
 // KindUnknown labels a device whose driver is not in this build.
 const KindUnknown capture.Kind = "unknown"
 
-// DeviceStatus reports one configured device.
+// DeviceStatus reports one configured device (never any person data).
 type DeviceStatus struct {
-	Name     string        `json:"name"`
-	Driver   string        `json:"driver"`
-	Kind     capture.Kind  `json:"kind"`
-	State    State         `json:"state"`
-	Reason   string        `json:"reason,omitempty"`
-	Emulated bool          `json:"emulated"`
-	Info     *capture.Info `json:"info,omitempty"`
-	Since    time.Time     `json:"since"`
+	// Name, Driver and Emulated repeat the device's Spec.
+	Name     string `json:"name"`
+	Driver   string `json:"driver"`
+	Emulated bool   `json:"emulated"`
+	// Kind is the driver's device class, KindUnknown when the driver is not in
+	// this build.
+	Kind capture.Kind `json:"kind"`
+	// State is pending, loaded, skipped or failed; Reason says why a device is
+	// not loaded, in words a technician can act on.
+	State  State  `json:"state"`
+	Reason string `json:"reason,omitempty"`
+	// Info describes a loaded device (model, serial number, firmware, path).
+	Info *capture.Info `json:"info,omitempty"`
+	// Since is when the device entered its state.
+	Since time.Time `json:"since"`
 }
 
 // Change says what Apply did to one device.
 type Change struct {
 	// Action is "added", "removed", "reopened" (its configuration changed), "retried"
-	// (it was not loaded and was tried again) or "kept" (loaded and unchanged).
+	// (it was not loaded and was tried again), "kept" (unchanged: loaded, or failed
+	// in a way only a new configuration or build can mend) or, from
+	// HandleUSBEvent, "lost".
 	Action string
 	Status DeviceStatus
 }
@@ -113,6 +122,9 @@ type entry struct {
 	dev     capture.Device
 	closers []io.Closer // transports and emulators, closed in reverse order
 	busKey  string      // "bus/address" of the real USB device it holds
+	// permanent is set when the device failed in a way only a new configuration
+	// or build can mend; Apply and Retry then keep it as it is.
+	permanent bool
 }
 
 // NewManager returns a Manager with no devices; it registers the manager's metrics

@@ -16,7 +16,11 @@ import (
 func (m *Manager) Apply(ctx context.Context, specs []Spec) []Change {
 	m.applyMu.Lock()
 	defer m.applyMu.Unlock()
+	return m.apply(ctx, specs)
+}
 
+// apply is Apply with applyMu held.
+func (m *Manager) apply(ctx context.Context, specs []Spec) []Change {
 	changes, release, open := m.plan(specs)
 	for _, e := range release {
 		e.release()
@@ -53,13 +57,15 @@ func (m *Manager) Apply(ctx context.Context, specs []Spec) []Change {
 // Retry tries again every device that is not loaded (for instance a scanner that
 // was unplugged at start) and returns what it did; loaded devices are left alone.
 func (m *Manager) Retry(ctx context.Context) []Change {
+	m.applyMu.Lock()
+	defer m.applyMu.Unlock()
 	m.mu.Lock()
 	specs := make([]Spec, 0, len(m.order))
 	for _, name := range m.order {
 		specs = append(specs, m.entries[name].spec)
 	}
 	m.mu.Unlock()
-	return m.Apply(ctx, specs)
+	return m.apply(ctx, specs)
 }
 
 // plan swaps in the new set of entries (new and retried ones pending) and returns
@@ -86,7 +92,7 @@ func (m *Manager) plan(specs []Spec) (changes []Change, release, open []*entry) 
 		old, had := m.entries[s.Name]
 		action := "added"
 		switch {
-		case had && old.spec.equal(s) && old.status.State == StateLoaded:
+		case had && old.spec.equal(s) && (old.status.State == StateLoaded || old.permanent):
 			next[s.Name] = old
 			order = append(order, s.Name)
 			changes = append(changes, Change{Action: "kept", Status: old.status})
@@ -130,7 +136,7 @@ func (m *Manager) initialise(ctx context.Context, e *entry) {
 	r := m.openWithin(ctx, e)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e.dev, e.closers = r.dev, r.closers
+	e.dev, e.closers, e.permanent = r.dev, r.closers, r.permanent
 	e.status.Kind = r.kind
 	e.status.State = r.state
 	e.status.Reason = r.reason

@@ -20,6 +20,9 @@ var (
 	devicesDesc = prometheus.NewDesc("enrolld_devices",
 		"Number of configured devices in each state (pending, loaded, skipped, failed).",
 		[]string{"state"}, nil)
+	deviceInfoDesc = prometheus.NewDesc("enrolld_device_info",
+		"Always 1 for each loaded device; its labels name the device and its model and firmware (for fleet inventories and firmware planning).",
+		[]string{"device", "kind", "driver", "model", "firmware"}, nil)
 	deviceErrorsDesc = prometheus.NewDesc("enrolld_device_errors_total",
 		"Device errors by kind, driver and operation (open: initialisation failed; others are counted by the code using the device).",
 		[]string{"kind", "driver", "op"}, nil)
@@ -39,6 +42,7 @@ func (m *Manager) CountError(name, op string) {
 func (m *Manager) Describe(ch chan<- *prometheus.Desc) {
 	ch <- deviceUpDesc
 	ch <- devicesDesc
+	ch <- deviceInfoDesc
 	ch <- deviceErrorsDesc
 }
 
@@ -64,8 +68,13 @@ func (m *Manager) Collect(ch chan<- prometheus.Metric) {
 		allUp, seen := up[g]
 		up[g] = (allUp || !seen) && e.status.State == StateLoaded
 		states[e.status.State]++
-		k := errorKey{kind: g.kind, driver: g.driver, op: "open"}
-		errs[k] += 0
+		if info := e.status.Info; info != nil && e.status.State == StateLoaded {
+			ch <- prometheus.MustNewConstMetric(deviceInfoDesc, prometheus.GaugeValue, 1,
+				e.spec.Name, string(g.kind), g.driver, info.Model, info.Firmware)
+		}
+		if k := (errorKey{kind: g.kind, driver: g.driver, op: "open"}); errs[k] == 0 {
+			errs[k] = 0 // every configured driver has an open counter, from zero
+		}
 	}
 	for g, ok := range up {
 		v := 0.0

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers/usb"
@@ -20,10 +21,21 @@ type opened struct {
 	kind    capture.Kind
 	state   State
 	reason  string
+	// permanent marks a failure that trying again cannot mend: only a new
+	// configuration or a new build can (the driver is not compiled in, the
+	// configuration does not fit the driver).
+	permanent bool
 }
 
 func failed(kind capture.Kind, format string, args ...any) opened {
 	return opened{kind: kind, state: StateFailed, reason: fmt.Sprintf(format, args...)}
+}
+
+// failedForGood is failed for a permanent failure.
+func failedForGood(kind capture.Kind, format string, args ...any) opened {
+	r := failed(kind, format, args...)
+	r.permanent = true
+	return r
 }
 
 func skipped(kind capture.Kind, format string, args ...any) opened {
@@ -36,26 +48,40 @@ func (r opened) release() {
 	_ = e.release()
 }
 
-// openWithin opens e's device within OpenTimeout. A driver that ignores its context
-// does not hold up the daemon: its result is released whenever it comes.
+// errOpenTimeout is the cause of an open context that ran out of time.
+var errOpenTimeout = errors.New("drivers: initialisation timed out")
+
+// openWithin opens e's device within OpenTimeout. The context the driver and the
+// emulator get is cancelled when the time is up or ctx ends while they are still
+// opening, and otherwise stays valid after a successful open, so a driver may tie
+// background work to it (Halt still has to stop that work). A driver that ignores
+// its context does not hold up the daemon: its result is released whenever it comes.
 func (m *Manager) openWithin(ctx context.Context, e *entry) opened {
-	ctx, cancel := context.WithTimeout(ctx, m.opts.OpenTimeout)
-	defer cancel()
+	openCtx, cancel := context.WithCancelCause(withRegisterer(context.WithoutCancel(ctx), m.opts.Registerer))
+	timer := time.AfterFunc(m.opts.OpenTimeout, func() { cancel(errOpenTimeout) })
+	stopFollowing := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	defer func() {
+		timer.Stop()
+		stopFollowing()
+	}()
 	done := make(chan opened, 1)
-	go func() { done <- m.open(ctx, e) }()
+	go func() { done <- m.open(openCtx, e) }()
 	select {
 	case r := <-done:
+		if r.state != StateLoaded {
+			cancel(nil)
+		}
 		return r
-	case <-ctx.Done():
+	case <-openCtx.Done():
 		go func() {
 			r := <-done
 			r.release()
 			m.unclaim(e)
 		}()
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		if errors.Is(context.Cause(openCtx), errOpenTimeout) {
 			return failed(e.status.Kind, "initialisation did not finish within %s", m.opts.OpenTimeout)
 		}
-		return failed(e.status.Kind, "initialisation cancelled: %v", context.Cause(ctx))
+		return failed(e.status.Kind, "initialisation cancelled: %v", context.Cause(openCtx))
 	}
 }
 
@@ -64,7 +90,7 @@ func (m *Manager) open(ctx context.Context, e *entry) opened {
 	s := e.spec
 	d, ok := m.opts.Registry.Driver(s.Driver)
 	if !ok {
-		return failed(KindUnknown, "driver %q is not compiled into this build (drivers in this build: %s)",
+		return failedForGood(KindUnknown, "driver %q is not compiled into this build (drivers in this build: %s)",
 			s.Driver, listOrNone(m.opts.Registry.Names()))
 	}
 	var r opened
@@ -92,13 +118,11 @@ func (m *Manager) open(ctx context.Context, e *entry) opened {
 func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 	em, ok := m.opts.Registry.Emulator(d.Name)
 	if !ok {
-		return failed(d.Kind, "driver %q has no emulator in this build; set emulate: false", d.Name)
+		return failedForGood(d.Kind, "driver %q has no emulator in this build; set emulate: false", d.Name)
 	}
 	switch {
 	case em.USB != nil && d.OpenUSB != nil:
-		// The emulator outlives this call (closing it stops it), so its context does
-		// not end with the open timeout; openWithin still bounds how long we wait.
-		t, err := em.USB(context.WithoutCancel(ctx), s.Options)
+		t, err := em.USB(ctx, s.Options)
 		if err != nil {
 			return failed(d.Kind, "starting the %s emulator: %v", d.Name, err)
 		}
@@ -109,7 +133,7 @@ func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 		}
 		return opened{dev: dev, closers: []io.Closer{t}, kind: d.Kind, state: StateLoaded}
 	case em.Serial != nil && d.OpenSerial != nil:
-		path, stop, err := em.Serial(context.WithoutCancel(ctx), s.Options)
+		path, stop, err := em.Serial(ctx, s.Options)
 		if err != nil {
 			return failed(d.Kind, "starting the %s emulator: %v", d.Name, err)
 		}
@@ -120,17 +144,17 @@ func (m *Manager) openEmulated(ctx context.Context, d Driver, s Spec) opened {
 		}
 		return opened{dev: dev, closers: []io.Closer{stop}, kind: d.Kind, state: StateLoaded}
 	}
-	return failed(d.Kind, "the emulator for %q does not fit its driver (one is USB, the other serial)", d.Name)
+	return failedForGood(d.Kind, "the emulator for %q does not fit its driver (one is USB, the other serial)", d.Name)
 }
 
 // openUSB finds a connected USB device the driver handles, claims it and opens it.
 func (m *Manager) openUSB(ctx context.Context, d Driver, e *entry) opened {
 	s := e.spec
 	if s.Port != "" {
-		return failed(d.Kind, "driver %q drives USB devices; use usb: \"vvvv:pppp\" instead of port:", d.Name)
+		return failedForGood(d.Kind, "driver %q drives USB devices; use usb: \"vvvv:pppp\" instead of port:", d.Name)
 	}
 	if m.opts.Bus == nil {
-		return failed(d.Kind, "USB hardware access is not in this build (enrolld was built without cgo and libusb)")
+		return failedForGood(d.Kind, "USB hardware access is not in this build (enrolld was built without cgo and libusb)")
 	}
 	ids := d.USB
 	if s.USB != (usb.ID{}) {
@@ -194,10 +218,10 @@ func (m *Manager) unclaim(e *entry) {
 // openSerial opens a serial device on the configured port.
 func openSerial(ctx context.Context, d Driver, s Spec) opened {
 	if s.USB != (usb.ID{}) {
-		return failed(d.Kind, "driver %q drives serial devices; use port: instead of usb:", d.Name)
+		return failedForGood(d.Kind, "driver %q drives serial devices; use port: instead of usb:", d.Name)
 	}
 	if s.Port == "" {
-		return failed(d.Kind, "driver %q drives a serial device; set port: to its serial port, such as /dev/ttyS0", d.Name)
+		return failedForGood(d.Kind, "driver %q drives a serial device; set port: to its serial port, such as /dev/ttyS0", d.Name)
 	}
 	if _, err := os.Stat(s.Port); errors.Is(err, fs.ErrNotExist) {
 		return skipped(d.Kind, "serial port %s does not exist", s.Port)
@@ -212,7 +236,7 @@ func openSerial(ctx context.Context, d Driver, s Spec) opened {
 // openSDK opens a device through its vendor library.
 func openSDK(ctx context.Context, d Driver, s Spec) opened {
 	if s.USB != (usb.ID{}) || s.Port != "" {
-		return failed(d.Kind, "driver %q finds its device itself; remove usb: and port:", d.Name)
+		return failedForGood(d.Kind, "driver %q finds its device itself; remove usb: and port:", d.Name)
 	}
 	dev, err := d.OpenSDK(ctx, s.Options)
 	if err != nil {

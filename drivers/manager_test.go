@@ -2,6 +2,7 @@ package drivers
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers/usb"
 )
 
@@ -185,6 +187,9 @@ func TestManagerMetrics(t *testing.T) {
 enrolld_device_errors_total{driver="fake",kind="finger",op="capture"} 1
 enrolld_device_errors_total{driver="fake",kind="finger",op="open"} 1
 enrolld_device_errors_total{driver="isdv4",kind="unknown",op="open"} 1
+# HELP enrolld_device_info Always 1 for each loaded device; its labels name the device and its model and firmware (for fleet inventories and firmware planning).
+# TYPE enrolld_device_info gauge
+enrolld_device_info{device="a",driver="fake",firmware="",kind="finger",model="A"} 1
 # HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
 # TYPE enrolld_device_up gauge
 enrolld_device_up{driver="fake",kind="finger"} 0
@@ -227,5 +232,196 @@ func TestManagerLateOpenIsReleased(t *testing.T) {
 	}
 	if late.halted.Load() != 1 {
 		t.Error("a device whose open finished after the timeout was not halted")
+	}
+}
+
+func TestManagerLost(t *testing.T) {
+	m, lab, reg := newTestManager(t, nil)
+	ctx := context.Background()
+	m.Apply(ctx, []Spec{{Name: "a", Driver: "fake", Emulate: true, Options: Options{"model": "A"}}})
+	dev, _ := m.Device("a")
+	if !m.Lost("a", errors.New("fake: unplugged")) {
+		t.Fatal("Lost(a) = false for a loaded device")
+	}
+	if m.Lost("a", errors.New("again")) || m.Lost("nosuch", nil) {
+		t.Error("Lost = true for a device that is not loaded")
+	}
+	st := m.Devices()[0]
+	if st.State != StateSkipped || st.Reason != "device lost: fake: unplugged" || st.Info != nil {
+		t.Errorf("after Lost: %+v", st)
+	}
+	if dev.(*fakeScanner).halted.Load() != 1 || !lab.devices()[0].closed.Load() {
+		t.Error("a lost device was not halted and its transport closed")
+	}
+	want := `
+# HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
+# TYPE enrolld_device_up gauge
+enrolld_device_up{driver="fake",kind="finger"} 0
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_device_up"); err != nil {
+		t.Error(err)
+	}
+	if c := m.Retry(ctx); c[0].Action != "retried" || c[0].Status.State != StateLoaded {
+		t.Errorf("retry after a loss: %+v", c[0])
+	}
+}
+
+// TestManagerOpenContext checks that the context a driver opened with stays valid
+// after a successful open and is cancelled when an open times out.
+func TestManagerOpenContext(t *testing.T) {
+	keptc, timedOutc := make(chan context.Context, 1), make(chan context.Context, 2)
+	r := &Registry{}
+	r.Register(Driver{Name: "keeps", Kind: capture.KindFinger,
+		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
+			keptc <- ctx
+			return &fakeScanner{model: "k"}, nil
+		}})
+	r.Register(Driver{Name: "slow", Kind: capture.KindFinger,
+		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
+			timedOutc <- ctx
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}})
+	m, err := NewManager(ManagerOptions{Registry: r, OpenTimeout: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Apply(context.Background(), []Spec{{Name: "k", Driver: "keeps"}, {Name: "s", Driver: "slow"}})
+	time.Sleep(50 * time.Millisecond) // past the open timeout
+	kept, timedOut := <-keptc, <-timedOutc
+	if kept.Err() != nil {
+		t.Errorf("the context of a successful open was cancelled: %v", context.Cause(kept))
+	}
+	if timedOut.Err() == nil {
+		t.Error("the context of a timed-out open is still live")
+	}
+	if st := m.Devices()[1]; st.State != StateFailed || !strings.Contains(st.Reason, "did not finish within 20ms") {
+		t.Errorf("slow device: %+v", st)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	m.Apply(ctx, []Spec{{Name: "s2", Driver: "slow"}})
+	if st := m.Devices()[0]; st.State != StateFailed || !strings.Contains(st.Reason, "cancel") {
+		t.Errorf("open under a cancelled context: %+v", st)
+	}
+}
+
+func TestManagerHotplug(t *testing.T) {
+	bus := &fakeBus{}
+	m, _, _ := newTestManager(t, bus)
+	ctx := context.Background()
+	m.Apply(ctx, []Spec{{Name: "scanner", Driver: "fake"}, {Name: "emu", Driver: "fake", Emulate: true,
+		Options: Options{"model": "E"}}})
+	if !m.WantsUSB() {
+		t.Error("WantsUSB = false with a real USB device configured")
+	}
+	if st := m.Devices()[0]; st.State != StateSkipped {
+		t.Fatalf("scanner with an empty bus: %s %s", st.State, st.Reason)
+	}
+	other := usb.DeviceDesc{Bus: 1, Address: 2, ID: usb.ID{Vendor: 0xdead, Product: 0xbeef}}
+	if c := m.HandleUSBEvent(ctx, usb.Event{Arrived: true, Device: other}); len(c) != 0 {
+		t.Errorf("an unrelated arrival changed %+v", c)
+	}
+
+	plugged := &fakeUSB{desc: usb.DeviceDesc{Bus: 1, Address: 9, ID: fakeID}, model: "hot"}
+	bus.devs = []*fakeUSB{plugged}
+	c := m.HandleUSBEvent(ctx, usb.Event{Arrived: true, Device: plugged.desc})
+	if len(c) != 1 || c[0].Status.Name != "scanner" || c[0].Status.State != StateLoaded {
+		t.Fatalf("arrival: %+v, want the scanner loaded", c)
+	}
+
+	bus.devs = nil
+	c = m.HandleUSBEvent(ctx, usb.Event{Arrived: false, Device: plugged.desc})
+	if len(c) != 1 || c[0].Action != "lost" || c[0].Status.State != StateSkipped ||
+		!strings.Contains(c[0].Status.Reason, "1d50:6000 at 1/9 was unplugged") {
+		t.Fatalf("departure: %+v", c)
+	}
+	if !plugged.closed.Load() {
+		t.Error("the unplugged device's transport was not closed")
+	}
+	if c := m.HandleUSBEvent(ctx, usb.Event{Arrived: false, Device: plugged.desc}); len(c) != 0 {
+		t.Errorf("a second departure changed %+v", c)
+	}
+	if st := m.Devices()[1]; st.State != StateLoaded {
+		t.Errorf("the emulated device was touched: %+v", st)
+	}
+}
+
+// TestManagerPermanentFailures: failures only a new configuration or build can mend
+// are not retried (and not counted again); others are.
+func TestManagerPermanentFailures(t *testing.T) {
+	m, _, reg := newTestManager(t, nil)
+	ctx := context.Background()
+	m.Apply(ctx, []Spec{
+		{Name: "missing", Driver: "uru4000"},
+		{Name: "nobus", Driver: "fake"},
+		{Name: "probe", Driver: "fake", Emulate: true, Options: Options{"model": "broken"}},
+	})
+	for range 3 {
+		m.Retry(ctx)
+	}
+	changes := m.Apply(ctx, m.specsForTest())
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.Status.Name+":"+c.Action)
+	}
+	if strings.Join(got, " ") != "missing:kept nobus:kept probe:retried" {
+		t.Errorf("reapplying: %v, want permanent failures kept and the probe failure retried", got)
+	}
+	want := `
+# HELP enrolld_device_errors_total Device errors by kind, driver and operation (open: initialisation failed; others are counted by the code using the device).
+# TYPE enrolld_device_errors_total counter
+enrolld_device_errors_total{driver="fake",kind="finger",op="open"} 6
+enrolld_device_errors_total{driver="uru4000",kind="unknown",op="open"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_device_errors_total"); err != nil {
+		t.Error(err)
+	}
+}
+
+func (m *Manager) specsForTest() []Spec {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var specs []Spec
+	for _, name := range m.order {
+		specs = append(specs, m.entries[name].spec)
+	}
+	return specs
+}
+
+// TestManagerDriverMetrics: a driver finds the manager's registerer in its open
+// context and its metrics land on the daemon's registry.
+func TestManagerDriverMetrics(t *testing.T) {
+	r := &Registry{}
+	r.Register(Driver{Name: "counting", Kind: capture.KindFinger,
+		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
+			c := prometheus.NewCounter(prometheus.CounterOpts{Name: "enrolld_test_opens_total", Help: "Opens."})
+			if reg := RegistererFrom(ctx); reg != nil {
+				if err := reg.Register(c); err != nil {
+					var are prometheus.AlreadyRegisteredError
+					if !errors.As(err, &are) {
+						return nil, err
+					}
+					c = are.ExistingCollector.(prometheus.Counter)
+				}
+			}
+			c.Inc()
+			return &fakeScanner{model: "c"}, nil
+		}})
+	reg := prometheus.NewPedanticRegistry()
+	m, err := NewManager(ManagerOptions{Registry: r, Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	m.Apply(context.Background(), []Spec{{Name: "a", Driver: "counting"}, {Name: "b", Driver: "counting"}})
+	want := "# HELP enrolld_test_opens_total Opens.\n# TYPE enrolld_test_opens_total counter\nenrolld_test_opens_total 2\n"
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_test_opens_total"); err != nil {
+		t.Error(err)
+	}
+	if RegistererFrom(context.Background()) != nil {
+		t.Error("RegistererFrom found a registerer in a bare context")
 	}
 }

@@ -2,23 +2,18 @@ package matcher
 
 import "math"
 
-// Global consolidation: the best local pairs each propose an alignment (rotation and
-// translation taking one minutia onto its partner). Under it minutiae are paired
-// one-to-one when they land close with a similar direction (loose tolerances); the
-// rigid transform that best fits those pairs (least squares) then replaces the proposal
-// and minutiae are paired again with tight tolerances. The alignment pairing the most
-// minutiae wins. Tolerances grow with the distance from the alignment's centre to absorb
-// skin distortion.
+// Global consolidation: the pairs the relaxation found most consistent each propose an
+// alignment (rotation and translation taking one minutia onto its partner). Under it,
+// minutiae are paired one-to-one when they land close with a similar direction; the
+// alignment pairing the most minutiae wins. Tolerances grow with the distance from the
+// reference pair to absorb skin distortion.
 const (
 	alignRefs     = 8
-	looseTol      = 12.0 // px at the centre
-	looseSlope    = 0.10 // extra px per px from the centre
-	looseAng      = 28   // binary radians (about 39°)
-	tightTol      = 6.0
-	tightSlope    = 0.05
-	tightAng      = 14 // about 20°
-	alignMinN     = 10 // floor of the overlap counts in the score
-	alignHullSlop = 15 // px: hull margin when counting minutiae in the overlap
+	tightTol      = 6.0  // px at the reference
+	tightSlope    = 0.05 // extra px per px from the reference
+	tightAng      = 14   // binary radians, about 20°
+	alignMinN     = 10   // floor of the overlap counts in the score
+	alignHullSlop = 15   // px: hull margin when counting minutiae in the overlap
 )
 
 // rigid is a rotation by the angle (cos, sin) about the origin followed by a shift.
@@ -33,12 +28,14 @@ func (t *rigid) apply(x, y float32) (float32, float32) {
 }
 
 // alignScore returns m²/(nA·nB) for the best alignment, where m is the number of paired
-// minutiae and nA, nB count the minutiae of each template inside the other's hull.
+// minutiae and nA, nB count the minutiae of each template inside the other's hull. The
+// overlap counts are only taken for the two alignments pairing the most minutiae.
 func (c *Comparator) alignScore(a, b *Prepared) float64 {
-	best := 0.0
-	hb := newHull(b.x, b.y)
 	c.tx, c.ty = growF(c.tx, len(a.x)), growF(c.ty, len(a.x))
-	c.match = growInt(c.match, len(a.x))
+	var top [2]struct {
+		m int
+		t rigid
+	}
 	for r := 0; r < len(c.refs) && r < alignRefs; r++ {
 		p := c.sel[c.refs[r]]
 		ia, ib := int(a.cidx[p.a]), int(b.cidx[p.b])
@@ -47,83 +44,79 @@ func (c *Comparator) alignScore(a, b *Prepared) float64 {
 		t := rigid{cos: float32(math.Cos(th)), sin: float32(math.Sin(th)), rot: rot, cx: b.x[ib], cy: b.y[ib]}
 		x, y := t.apply(a.x[ia], a.y[ia])
 		t.dx, t.dy = b.x[ib]-x, b.y[ib]-y
-		m := c.pairUnder(a, b, &t, tightTol, tightSlope, tightAng)
-		inB := 0
-		for k := range a.x {
-			if hb.near(c.tx[k], c.ty[k], alignHullSlop) {
-				inB++
-			}
+		m := c.pairUnder(a, b, &t)
+		switch {
+		case m > top[0].m:
+			top[1] = top[0]
+			top[0].m, top[0].t = m, t
+		case m > top[1].m:
+			top[1].m, top[1].t = m, t
 		}
-		ha := newHull(c.tx, c.ty)
-		inA := 0
-		for k := range b.x {
-			if ha.near(b.x[k], b.y[k], alignHullSlop) {
-				inA++
-			}
+	}
+	best := 0.0
+	for _, e := range top {
+		if e.m > 0 {
+			inA, inB := overlap(a, b, &e.t)
+			best = math.Max(best, float64(e.m*e.m)/float64(max(inA, alignMinN)*max(inB, alignMinN)))
 		}
-		s := float64(m*m) / float64(max(inA, alignMinN)*max(inB, alignMinN))
-		best = math.Max(best, s)
 	}
 	return best
 }
 
-// pairUnder transforms a's minutiae into c.tx, c.ty and pairs them greedily with b's
-// nearest compatible minutia; c.match[k] is the partner of a's minutia k or −1.
-func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, tol0, slope float32, angTol uint8) int {
+// overlap counts the minutiae of a that t brings inside b's hull, and those of b inside
+// the image of a's hull.
+func overlap(a, b *Prepared, t *rigid) (inA, inB int) {
+	for k := range a.x {
+		x, y := t.apply(a.x[k], a.y[k])
+		if b.hull.near(x, y, alignHullSlop) {
+			inB++
+		}
+	}
+	for k := range b.x {
+		// b's minutia taken back into a's frame by the inverse transform
+		qx, qy := b.x[k]-t.dx, b.y[k]-t.dy
+		if a.hull.near(qx*t.cos+qy*t.sin, -qx*t.sin+qy*t.cos, alignHullSlop) {
+			inA++
+		}
+	}
+	return inA, inB
+}
+
+// pairUnder transforms a's minutiae into c.tx, c.ty and pairs each greedily with the
+// nearest unpaired minutia of b within the tolerances; it returns the number of pairs.
+func (c *Comparator) pairUnder(a, b *Prepared, t *rigid) int {
 	c.usedB = growBool(c.usedB, len(b.x))
 	m := 0
 	for k := range a.x {
-		c.tx[k], c.ty[k] = t.apply(a.x[k], a.y[k])
-		rx, ry := c.tx[k]-t.cx, c.ty[k]-t.cy
-		tol := tol0 + slope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
+		tx, ty := t.apply(a.x[k], a.y[k])
+		c.tx[k], c.ty[k] = tx, ty
+		rx, ry := tx-t.cx, ty-t.cy
+		tol := tightTol + tightSlope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
 		bi, bd := -1, tol*tol
 		da := a.dir[k] + t.rot
-		for j := range b.x {
-			if c.usedB[j] || bradDiff(da, b.dir[j]) > angTol {
+		lo, hi := 0, len(b.sortedX)
+		for lo < hi { // first minutia of b with x ≥ tx − tol
+			mid := (lo + hi) / 2
+			if b.sortedX[mid] < tx-tol {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		for s := lo; s < len(b.sortedX) && b.sortedX[s] <= tx+tol; s++ {
+			j := int(b.byX[s])
+			if c.usedB[j] || bradDiff(da, b.dir[j]) > tightAng {
 				continue
 			}
-			ex, ey := c.tx[k]-b.x[j], c.ty[k]-b.y[j]
+			ex, ey := tx-b.x[j], ty-b.y[j]
 			if d := ex*ex + ey*ey; d < bd {
 				bi, bd = j, d
 			}
 		}
-		c.match[k] = bi
 		if bi >= 0 {
 			c.usedB[bi] = true
 			m++
 		}
 	}
 	return m
-}
-
-// fit returns the least-squares rigid transform of the pairs in c.match.
-func (c *Comparator) fit(a, b *Prepared, t rigid) rigid {
-	var ax, ay, bx, by, n float32
-	for k, j := range c.match[:len(a.x)] {
-		if j >= 0 {
-			ax, ay, bx, by, n = ax+a.x[k], ay+a.y[k], bx+b.x[j], by+b.y[j], n+1
-		}
-	}
-	ax, ay, bx, by = ax/n, ay/n, bx/n, by/n
-	var sc, ss float64
-	for k, j := range c.match[:len(a.x)] {
-		if j >= 0 {
-			px, py := float64(a.x[k]-ax), float64(a.y[k]-ay)
-			qx, qy := float64(b.x[j]-bx), float64(b.y[j]-by)
-			sc += px*qx + py*qy
-			ss += px*qy - py*qx
-		}
-	}
-	th := math.Atan2(ss, sc)
-	f := rigid{cos: float32(math.Cos(th)), sin: float32(math.Sin(th)), rot: brad(float32(th)), cx: bx, cy: by}
-	x, y := f.apply(ax, ay)
-	f.dx, f.dy = bx-x, by-y
-	return f
-}
-
-func growInt(s []int, n int) []int {
-	if cap(s) < n {
-		return make([]int, n)
-	}
-	return s[:n]
 }

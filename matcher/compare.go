@@ -54,7 +54,6 @@ type Comparator struct {
 	lam, lam0, nx []float32
 	rho           []float32
 	tx, ty        []float32
-	match         []int
 	refs          []int
 }
 
@@ -85,26 +84,35 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = c.pairs[:0]
 	sq := &tables.sqrt
 	for i := range a.cidx {
-		ca := a.cyl[i*2*cylWords : (i+1)*2*cylWords]
+		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
 		da := a.dir[a.cidx[i]]
 		for j := range b.cidx {
 			if bradDiff(da, b.dir[b.cidx[j]]) > maxDirDiff {
 				continue
 			}
-			cb := b.cyl[j*2*cylWords : (j+1)*2*cylWords]
-			var nm, nab, na, nb int
-			for w := 0; w < cylWords; w++ {
-				m := ca[cylWords+w] & cb[cylWords+w]
-				x, y := ca[w]&m, cb[w]&m
-				nm += bits.OnesCount64(m)
-				nab += bits.OnesCount64(x ^ y)
-				na += bits.OnesCount64(x)
-				nb += bits.OnesCount64(y)
+			cb := (*[cylStride]uint64)(b.cyl[j*cylStride:])
+			// cells valid in both cylinders, counted on the spatial masks
+			nm := 0
+			for w := 2 * cylWords; w < cylStride; w++ {
+				nm += bits.OnesCount64(ca[w] & cb[w])
 			}
-			if nm < minMECells || na+nb == 0 {
+			if nm*mccND < minMECells {
 				continue
 			}
-			l := 1 - sq[nab]/(sq[na]+sq[nb])
+			// value bits lie inside their own cylinder's valid cells, so masking each by
+			// the other's validity restricts both to the common cells, and
+			// |x⊕y| = |x| + |y| − 2|x∧y|.
+			var na, nb, nab int
+			for w := range cylWords {
+				x, y := ca[w], cb[w]
+				na += bits.OnesCount64(x & cb[cylWords+w])
+				nb += bits.OnesCount64(y & ca[cylWords+w])
+				nab += bits.OnesCount64(x & y)
+			}
+			if na+nb == 0 {
+				continue
+			}
+			l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
 			if q := uint8(l*255 + 0.5); q > 0 {
 				c.pairs = append(c.pairs, pair{int16(i), int16(j), q})
 			}
@@ -152,21 +160,20 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 	c.rho = growF(c.rho, n*n)
 	rt := relax
 	for i, p := range c.sel {
-		for k, q := range c.sel {
-			if i == k {
-				c.rho[i*n+k] = 0
-				continue
-			}
+		c.rho[i*n+i] = 0
+		for k := i + 1; k < n; k++ {
+			q := c.sel[k]
 			ia, ib := int(p.a)*na+int(q.a), int(p.b)*nb+int(q.b)
 			d1 := a.dist[ia] - b.dist[ib]
 			if d1 < 0 {
 				d1 = -d1
 			}
-			z1 := float32(0)
+			r := float32(0)
 			if d := int(d1 * (1 / d1Step)); d < d1Len {
-				z1 = rt.z1[d]
+				r = rt.z1[d] * rt.z2[bradDiff(a.rel[ia], b.rel[ib])] * rt.z3[bradDiff(a.rad[ia], b.rad[ib])]
 			}
-			c.rho[i*n+k] = z1 * rt.z2[bradDiff(a.rel[ia], b.rel[ib])] * rt.z3[bradDiff(a.rad[ia], b.rad[ib])]
+			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
+			c.rho[i*n+k], c.rho[k*n+i] = r, r
 		}
 	}
 	c.lam, c.lam0, c.nx = growF(c.lam, n), growF(c.lam0, n), growF(c.nx, n)

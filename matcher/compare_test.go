@@ -124,3 +124,37 @@ func abs(v int) int {
 	}
 	return v
 }
+
+func TestCompareDegenerate(t *testing.T) {
+	var c Comparator
+	empty := Prepare(&Template{})
+	one := Prepare(&Template{Minutiae: []Minutia{{X: 10, Y: 10}}})
+	two := Prepare(&Template{Minutiae: []Minutia{{X: 10, Y: 10}, {X: 10, Y: 10}}})
+	r := rand.New(rand.NewPCG(9, 9))
+	full := Prepare(randomTemplate(r, 30))
+	for _, p := range []*Prepared{empty, one, two} {
+		if s := c.Compare(p, full); s != 0 {
+			t.Errorf("degenerate template scores %v", s)
+		}
+		if s := c.Compare(full, p); s != 0 {
+			t.Errorf("degenerate template scores %v", s)
+		}
+	}
+}
+
+func FuzzPreparePacked(f *testing.F) {
+	r := rand.New(rand.NewPCG(7, 8))
+	f.Add([]byte(Pack(randomTemplate(r, 12))))
+	f.Add([]byte{0})
+	f.Add([]byte{2, 1, 2, 3, 4, 5})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := PreparePacked(Packed(b))
+		if err != nil {
+			return
+		}
+		var c Comparator
+		if s := c.Compare(p, p); s < 0 || s > 1 || math.IsNaN(s) {
+			t.Fatalf("self score %v", s)
+		}
+	})
+}

@@ -14,6 +14,9 @@ type hull struct {
 // newHull builds the hull (Andrew's monotone chain). With fewer than three distinct
 // points the hull is empty and near reports true everywhere.
 func newHull(xs, ys []float32) hull {
+	if len(xs) < 3 {
+		return hull{}
+	}
 	idx := make([]int, len(xs))
 	for i := range idx {
 		idx[i] = i

@@ -24,6 +24,8 @@ const (
 	mccDeltaS  = 2 * mccR / mccNS
 	mccCells   = mccNS * mccNS * mccND
 	cylWords   = (mccCells + 63) / 64
+	spWords    = (mccNS*mccNS + 63) / 64 // words of the spatial validity mask
+	cylStride  = 2*cylWords + spWords    // words per stored cylinder
 	mccReach   = 3 * mccSigmaS
 	gsLUTStep  = 0.25 // squared-distance step of the spatial table
 	gsLUTLen   = int(mccReach*mccReach/gsLUTStep) + 2

@@ -3,6 +3,7 @@ package matcher
 import (
 	"fmt"
 	"math"
+	"sort"
 )
 
 // Prepared is a template made ready for comparison: minutiae at 500 dpi in a y-up frame,
@@ -15,8 +16,12 @@ type Prepared struct {
 	x, y []float32 // all minutiae, 500 dpi, y up
 	dir  []uint8   // all minutiae, binary radians
 
+	hull    hull      // convex hull of the minutiae
+	sortedX []float32 // minutiae x coordinates, ascending
+	byX     []int16   // minutia index of each sortedX entry
+
 	cidx []int16   // minutia index of each valid cylinder
-	cyl  []uint64  // per valid cylinder: cylWords value words then cylWords mask words
+	cyl  []uint64  // per valid cylinder: value words, validity words, spatial validity words
 	dist []float32 // nc×nc distances between cylinder minutiae
 	rel  []uint8   // nc×nc dφ(θi, θk)
 	rad  []uint8   // nc×nc angle between θi and the segment i→k
@@ -32,7 +37,7 @@ func (p *Prepared) Cylinders() int { return len(p.cidx) }
 // CylinderWords words; bit index (j·8+i)·6+k for spatial cell (i, j) and direction section
 // k) and the index of its minutia. The slices alias p: do not modify them.
 func (p *Prepared) Cylinder(c int) (value, valid []uint64, minutia int) {
-	w := p.cyl[c*2*cylWords:]
+	w := p.cyl[c*cylStride:]
 	return w[:cylWords], w[cylWords : 2*cylWords], int(p.cidx[c])
 }
 
@@ -72,10 +77,19 @@ func PreparePacked(pk Packed) (*Prepared, error) {
 
 // build computes the cylinders and the pairwise tables.
 func (p *Prepared) build() {
-	h := newHull(p.x, p.y)
-	var cyl [2 * cylWords]uint64
+	p.hull = newHull(p.x, p.y)
+	p.byX = make([]int16, len(p.x))
+	for i := range p.byX {
+		p.byX[i] = int16(i)
+	}
+	sort.Slice(p.byX, func(i, j int) bool { return p.x[p.byX[i]] < p.x[p.byX[j]] })
+	p.sortedX = make([]float32, len(p.x))
+	for i, k := range p.byX {
+		p.sortedX[i] = p.x[k]
+	}
+	var cyl [cylStride]uint64
 	for i := range p.x {
-		if p.cylinder(i, &h, &cyl) {
+		if p.cylinder(i, &p.hull, &cyl) {
 			p.cidx = append(p.cidx, int16(i))
 			p.cyl = append(p.cyl, cyl[:]...)
 		}
@@ -98,12 +112,12 @@ func (p *Prepared) build() {
 }
 
 // cylinder fills out with the cylinder of minutia i and reports whether it is valid.
-func (p *Prepared) cylinder(i int, h *hull, out *[2 * cylWords]uint64) bool {
+func (p *Prepared) cylinder(i int, h *hull, out *[cylStride]uint64) bool {
 	t := tables
 	xi, yi := p.x[i], p.y[i]
 	th := float64(p.dir[i]) * 2 * math.Pi / 256
 	cs, sn := float32(math.Cos(th)), float32(math.Sin(th))
-	*out = [2 * cylWords]uint64{}
+	*out = [cylStride]uint64{}
 	// validity: disc cells whose centre lies in the enlarged hull
 	valid := 0
 	var cellOK [mccNS * mccNS]bool
@@ -159,6 +173,7 @@ func (p *Prepared) cylinder(i int, h *hull, out *[2 * cylWords]uint64) bool {
 		if !cellOK[c] {
 			continue
 		}
+		out[2*cylWords+c/64] |= 1 << (c % 64)
 		for s := range mccND {
 			b := c*mccND + s
 			out[cylWords+b/64] |= 1 << (b % 64)

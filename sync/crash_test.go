@@ -96,7 +96,10 @@ func TestCrashHarness(t *testing.T) {
 	var acked []string
 	cycles := crashCycles()
 	for i := 0; i < cycles; i++ {
-		kill := time.Duration(30+rng.IntN(400)) * time.Millisecond
+		kill := time.Duration(30+rng.IntN(400)) * time.Millisecond // often during open and recovery
+		if rng.IntN(4) == 0 {
+			kill = time.Duration(400+rng.IntN(1100)) * time.Millisecond // a backlog mid-upload and mid-purge
+		}
 		ids, _ := runDriver(t, bin, args, kill)
 		acked = append(acked, ids...)
 		if i%5 == 4 { // a mid-run check: acknowledged enrollments survive every kill

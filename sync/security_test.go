@@ -215,3 +215,33 @@ func TestBadSliceSignatureKeepsOldSlice(t *testing.T) {
 		}
 	}
 }
+
+// TestConflictIsAnAlarmNotRetried: a 409 puts the packet in the conflict state and the station
+// does not upload it again until an operator asks for a retry.
+func TestConflictIsAnAlarmNotRetried(t *testing.T) {
+	env := synctest.New(t, nil)
+	var hits atomic.Int32
+	addr := fakeCentre(t, env, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "different packet under this id", http.StatusConflict)
+	}))
+	st, err := stsync.Open(env.StationOptions(t, t.TempDir(), addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	id, err := st.Enroll(context.Background(), stsync.Enrollment{Parts: biometricParts(rand.New(rand.NewPCG(2, 2)), 100)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the conflict", 5*time.Second, func() bool { return mustGet(t, st, id).State == outbox.Conflict })
+	time.Sleep(300 * time.Millisecond) // several backoff periods
+	if n := hits.Load(); n != 1 {
+		t.Fatalf("a 409 was retried: %d uploads", n)
+	}
+	if err := st.Store().Retry(id); err != nil {
+		t.Fatal(err)
+	}
+	st.Kick()
+	waitFor(t, "the operator's retry", 5*time.Second, func() bool { return hits.Load() == 2 })
+}

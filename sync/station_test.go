@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -227,8 +228,6 @@ func TestOfflineLimits(t *testing.T) {
 	}
 }
 
-var _ = outbox.Queued
-
 // promtoolCheck runs `promtool check metrics` on the registry's exposition when promtool is
 // installed (make deps installs it).
 func promtoolCheck(t *testing.T, reg *prometheus.Registry) {
@@ -252,5 +251,64 @@ func promtoolCheck(t *testing.T, reg *prometheus.Registry) {
 	cmd.Stdin = &buf
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("promtool check metrics: %v\n%s", err, out)
+	}
+}
+
+func TestOfflineLimitAge(t *testing.T) {
+	env := synctest.New(t, nil)
+	opt := env.StationOptions(t, t.TempDir(), "")
+	opt.CentreURL = ""
+	opt.Limits = stsync.Limits{MaxUnsentAge: 50 * time.Millisecond}
+	st, err := stsync.Open(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	if _, err := st.Enroll(context.Background(), stsync.Enrollment{Parts: biometricParts(rand.New(rand.NewPCG(1, 1)), 10)}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if r := st.Refusal(); r.Reason != stsync.ReasonUnsentAge || !strings.Contains(r.Detail, "oldest unsent") {
+		t.Fatalf("refusal %v", r)
+	}
+}
+
+// TestSliceResumesFromCursor pulls part of the slice, restarts the station, and pulls the rest:
+// nothing is fetched twice and the local store ends up with the whole slice.
+func TestSliceResumesFromCursor(t *testing.T) {
+	env := synctest.New(t, central.SyntheticSlice(250, 1, 3))
+	opt := env.StationOptions(t, t.TempDir(), "")
+	opt.SliceBatch = 100
+	g := &fakeGallery{persons: map[string]map[int][]byte{}}
+	opt.Gallery = g
+	st, err := stsync.Open(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if more, err := st.PullSlice(context.Background()); err != nil || !more {
+		t.Fatalf("first batch: more=%v err=%v", more, err)
+	}
+	st.Close(context.Background())
+	st, err = stsync.Open(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+	if c, _ := st.Store().SliceCursor(); c != "100" {
+		t.Fatalf("cursor after restart %q, want 100", c)
+	}
+	batches := 0
+	for more := true; more; batches++ {
+		if more, err = st.PullSlice(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if batches != 2 || len(g.persons) != 250 {
+		t.Fatalf("%d more batches, gallery %d persons", batches, len(g.persons))
+	}
+	n := 0
+	st.Store().SlicePersons(func(outbox.Person) bool { n++; return true })
+	if n != 250 {
+		t.Fatalf("local store holds %d persons", n)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 )
 
 // ErrNothingSigned means the capture ended without a single pen-down sample.
@@ -19,6 +20,43 @@ type CollectOptions struct {
 	Idle time.Duration
 	// Progress, if set, receives short steps ("sign now", "stroke 2").
 	Progress func(string)
+	// Criteria judge usability in Capture; nil means the defaults.
+	Criteria *Criteria
+	// Metrics, if set, records each Capture's outcome and duration.
+	Metrics *devmetrics.Metrics
+}
+
+// Capture collects a signature from pad and checks it. An unusable signature is
+// returned together with its *UnusableError, so the operator can see what was drawn.
+// The capture's outcome and duration go to o.Metrics.
+func Capture(ctx context.Context, pad capture.SignaturePad, o *CollectOptions) (*Signature, error) {
+	start := time.Now()
+	sig, err := Collect(ctx, pad, o)
+	if err == nil {
+		var c *Criteria
+		if o != nil {
+			c = o.Criteria
+		}
+		err = sig.Check(c)
+	}
+	if o != nil {
+		o.Metrics.Capture(string(capture.KindSignature), outcome(err), time.Since(start))
+	}
+	return sig, err
+}
+
+func outcome(err error) string {
+	switch {
+	case err == nil:
+		return devmetrics.OutcomeOK
+	case errors.Is(err, ErrUnusable), errors.Is(err, ErrNothingSigned) && !errors.Is(err, capture.ErrUnplugged):
+		return devmetrics.OutcomeUnusable
+	case errors.Is(err, capture.ErrUnplugged):
+		return devmetrics.OutcomeUnplugged
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return devmetrics.OutcomeCancelled
+	}
+	return devmetrics.OutcomeError
 }
 
 // Collect streams samples from pad until the signer has drawn at least one stroke and

@@ -3,10 +3,14 @@ package signature
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 )
 
 var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -141,5 +145,31 @@ func TestCollect(t *testing.T) {
 	unplugged := &pad{samples: want[:5], err: capture.ErrUnplugged}
 	if _, err := Collect(context.Background(), unplugged, nil); !errors.Is(err, capture.ErrUnplugged) {
 		t.Errorf("unplugged mid-signature: %v", err)
+	}
+}
+
+func TestCaptureOutcomes(t *testing.T) {
+	m := devmetrics.New(nil)
+	good := sig(line(0, 40, 10, 600, 0), line(0, 30, 20, 600, 600)).Samples
+	tick := sig(line(0, 3, 10, 600, 0)).Samples
+	o := &CollectOptions{Idle: 50 * time.Millisecond, Metrics: m}
+	if _, err := Capture(context.Background(), &pad{samples: good}, o); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Capture(context.Background(), &pad{samples: tick}, o)
+	var ue *UnusableError
+	if !errors.As(err, &ue) || ue.Reason != TooFewStrokes || len(s.Samples) != len(tick) {
+		t.Fatalf("a tick: %v, %d samples kept", err, len(s.Samples))
+	}
+	Capture(context.Background(), &pad{samples: good[:3], err: capture.ErrUnplugged}, o)
+	want := `
+# HELP enrolld_captures_total Captures attempted, by device class (finger, camera, signature) and outcome.
+# TYPE enrolld_captures_total counter
+enrolld_captures_total{kind="signature",outcome="ok"} 1
+enrolld_captures_total{kind="signature",outcome="unplugged"} 1
+enrolld_captures_total{kind="signature",outcome="unusable"} 1
+`
+	if err := testutil.CollectAndCompare(m, strings.NewReader(want), "enrolld_captures_total"); err != nil {
+		t.Error(err)
 	}
 }

@@ -25,6 +25,7 @@ type UnusableError struct {
 	Detail string // the measured value against the limit
 }
 
+// Error gives the reason and the measurement.
 func (e *UnusableError) Error() string {
 	return fmt.Sprintf("signature: unusable: %s (%s)", e.Reason, e.Detail)
 }

@@ -9,12 +9,15 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers"
 	"github.com/enrolld/enrolld/drivers/usb"
+	"github.com/enrolld/enrolld/drivers/usb/libusb"
 
 	_ "github.com/enrolld/enrolld/drivers/uru4000"     // U.are.U driver
 	_ "github.com/enrolld/enrolld/drivers/uru4000/emu" // and its emulator
@@ -46,11 +49,13 @@ func runCaptureFinger(ctx context.Context, args []string, stdout, stderr io.Writ
 		args = args[1:]
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageErrorf("capture finger: %v", err)
 	}
 	if *out == "" || fs.NArg() > 0 {
-		fs.Usage()
-		return errors.New("capture finger: --out is required and no arguments are taken")
+		return usageErrorf("capture finger: --out is required and no arguments are taken")
 	}
 	if *timeout > 0 {
 		var cancel context.CancelFunc
@@ -59,11 +64,17 @@ func runCaptureFinger(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	drv, ok := drivers.Default.Driver(*driverName)
 	if !ok || drv.Kind != capture.KindFinger || drv.OpenUSB == nil {
-		return fmt.Errorf("capture finger: %q is not a USB finger scanner driver (have %s)", *driverName, strings.Join(drivers.Default.Names(), ", "))
+		return usageErrorf("capture finger: %q is not a USB finger scanner driver (have %s)", *driverName, strings.Join(drivers.Default.Names(), ", "))
 	}
 	opts := drivers.Options{}
 	if *seed != "" {
 		opts["scramble_seed"] = *seed
+	}
+	if *emulate && *usbID != "" {
+		return usageErrorf("capture finger: --usb and --emulate exclude each other")
+	}
+	if !*emulate && len(emuOpts) > 0 {
+		return usageErrorf("capture finger: --emulator-option needs --emulate")
 	}
 	dev, err := openFingerTransport(ctx, drv, *emulate, *usbID, drivers.Options(emuOpts))
 	if err != nil {
@@ -84,13 +95,7 @@ func runCaptureFinger(ctx context.Context, args []string, stdout, stderr io.Writ
 // openFingerTransport opens the driver's emulator, or the real device.
 func openFingerTransport(ctx context.Context, drv drivers.Driver, emulate bool, usbID string, emuOpts drivers.Options) (usb.Device, error) {
 	if !emulate {
-		if len(emuOpts) > 0 {
-			return nil, errors.New("--emulator-option needs --emulate")
-		}
 		return openRealUSB(ctx, drv, usbID)
-	}
-	if usbID != "" {
-		return nil, errors.New("--usb and --emulate exclude each other")
 	}
 	em, ok := drivers.Default.Emulator(drv.Name)
 	if !ok || em.USB == nil {
@@ -154,12 +159,63 @@ func (o *optionList) Set(s string) error {
 	return nil
 }
 
-// openRealUSB opens the first device the driver handles, or the one usbID names.
+// openRealUSB opens, through libusb, the device usbID names or else the first
+// device the driver handles. Under umockdev-run (UMOCKDEV_DIR set) the sysfs reads
+// go to umockdev's testbed, so a replayed capture is found like a real device.
 func openRealUSB(ctx context.Context, drv drivers.Driver, usbID string) (usb.Device, error) {
+	match := func(id usb.ID) bool { return slices.Contains(drv.USB, id) }
 	if usbID != "" {
-		if _, err := usb.ParseID(usbID); err != nil {
+		want, err := usb.ParseID(usbID)
+		if err != nil {
 			return nil, err
 		}
+		match = func(id usb.ID) bool { return id == want }
 	}
-	return nil, errors.New("real USB devices need the libusb transport, which this build lacks; use --emulate")
+	var opts libusb.Options
+	if dir := os.Getenv("UMOCKDEV_DIR"); dir != "" {
+		opts.SysfsRoot = filepath.Join(dir, "sys")
+	}
+	bus, err := libusb.Open(&opts)
+	if err != nil {
+		return nil, err
+	}
+	devs, err := bus.Devices(ctx)
+	if err != nil {
+		bus.Close()
+		return nil, err
+	}
+	for _, d := range devs {
+		if match(d.ID) {
+			dev, err := bus.Open(ctx, d)
+			if err != nil {
+				bus.Close()
+				return nil, err
+			}
+			return &busDevice{Device: dev, bus: bus}, nil
+		}
+	}
+	bus.Close()
+	if usbID != "" {
+		return nil, fmt.Errorf("no USB device %s among %d", usbID, len(devs))
+	}
+	return nil, fmt.Errorf("no USB device for driver %s (%s) among %d", drv.Name, idList(drv.USB), len(devs))
+}
+
+// busDevice is an opened device that also closes the bus it came from.
+type busDevice struct {
+	usb.Device
+	bus *libusb.Bus
+}
+
+func (d *busDevice) Close() error {
+	return errors.Join(d.Device.Close(), d.bus.Close())
+}
+
+// idList formats ids as "05ba:000a, 05ba:0008".
+func idList(ids []usb.ID) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = id.String()
+	}
+	return strings.Join(s, ", ")
 }

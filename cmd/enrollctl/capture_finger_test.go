@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/png"
 	"os"
@@ -18,10 +19,16 @@ import (
 // fastDemo makes the emulator's demo finger land and lift quickly.
 var fastDemo = []string{"--emulator-option", "demo_delay=10ms", "--emulator-option", "demo_hold=10ms"}
 
+// testCtx ends with the test, or after 30 s.
+func testCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 func runCapture(t *testing.T, args ...string) ([]byte, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx := testCtx(t)
 	out := filepath.Join(t.TempDir(), "finger.png")
 	var stdout, stderr bytes.Buffer
 	args = append([]string{"finger", "--out", out}, args...)
@@ -81,12 +88,18 @@ func TestCaptureFingerFlags(t *testing.T) {
 		{[]string{"finger", "--out", "x.png", "--emulator-option", "demo"}, "not KEY=VALUE"},
 		{[]string{"finger", "--out", "x.png", "--emulate", "--scramble-seed", "xyz"}, "scramble seed"},
 		{[]string{"finger", "--out", "x.png", "--usb", "05ba"}, "VID:PID"},
+		{[]string{"finger", "--out", "x.png", "--emulator-option", "a=b"}, "needs --emulate"},
+		{[]string{"finger", "--bogus"}, "flag provided but not defined"},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
 		err := runCaptureFinger(context.Background(), tc.args, &stdout, &stderr)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
+		}
+		usage := !strings.Contains(tc.want, "seed") && tc.want != "VID:PID"
+		if errors.Is(err, errUsage) != usage {
+			t.Errorf("%v: err = %v, usage error %v, want %v", tc.args, err, !usage, usage)
 		}
 	}
 }

@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.Is(err, errUsage):
+	case errors.Is(err, errUsage), isFlagError(err):
 		fmt.Fprintf(stderr, "enrollctl %s: %v\n", name, strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
 		return exitUsage
 	default:
@@ -152,4 +152,28 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageErrorf("%v", err)
 	}
 	return nil
+}
+
+// flagErrorPrefixes start the errors flag.FlagSet.Parse returns (the flag package
+// has no error types), so that a sub-command returning its parse error unwrapped
+// still exits with the usage status.
+var flagErrorPrefixes = []string{
+	"flag provided but not defined: ",
+	"flag needs an argument: ",
+	"invalid value ",
+	"invalid boolean value ",
+	"invalid boolean flag ",
+	"bad flag syntax: ",
+}
+
+// isFlagError reports whether err (or an error it wraps) came from flag parsing.
+func isFlagError(err error) bool {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		for _, p := range flagErrorPrefixes {
+			if strings.HasPrefix(e.Error(), p) {
+				return true
+			}
+		}
+	}
+	return false
 }

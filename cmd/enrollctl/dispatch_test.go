@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,14 +25,16 @@ func fakeDaemon(t *testing.T) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+api.PathStatus, func(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(api.Status{
-			Station:     api.Station{ID: "ber-01", Name: "Berlin 1"},
-			Build:       api.Build{Version: "1.0", Revision: "abc", GoVersion: "go1.26"},
-			Started:     time.Unix(0, 0),
-			Uptime:      3723,
-			Ready:       false,
-			NotReady:    "starting devices",
-			StoragePath: "/var/lib/enrolld",
-			Devices:     map[drivers.State]int{drivers.StateLoaded: 2, drivers.StateFailed: 1},
+			Station:         api.Station{ID: "ber-01", Name: "Berlin 1"},
+			Build:           api.Build{Version: "1.0", Revision: "abc", GoVersion: "go1.26"},
+			Started:         time.Unix(0, 0),
+			Uptime:          3723,
+			Ready:           false,
+			NotReady:        "starting devices",
+			StoragePath:     "/var/lib/enrolld",
+			Devices:         map[drivers.State]int{drivers.StateLoaded: 2, drivers.StateFailed: 1},
+			Drivers:         []string{"isdv4", "uru4000"},
+			LastReloadError: "config x: line 3: unknown key\nmore",
 		})
 	})
 	mux.HandleFunc("GET "+api.PathDevices, func(w http.ResponseWriter, r *http.Request) {
@@ -57,8 +63,9 @@ func TestStatusAndDevices(t *testing.T) {
 		want []string
 	}{
 		{[]string{"status", "--daemon.url", srv.URL}, []string{
-			"station  ber-01 (Berlin 1)", "ready    no: starting devices", "uptime   1h2m3s",
-			"devices  2 loaded, 0 skipped, 1 failed, 0 pending", "version  1.0 (revision abc, go1.26)"}},
+			"station      ber-01 (Berlin 1)", "ready        no: starting devices", "uptime       1h2m3s",
+			"devices      2 loaded, 0 skipped, 1 failed, 0 pending", "version      1.0 (revision abc, go1.26)",
+			"drivers      isdv4, uru4000", "last reload  FAILED: config x: line 3: unknown key\n"}},
 		{[]string{"devices", "--daemon.url", srv.URL + "/"}, []string{
 			"NAME    KIND     DRIVER   STATE   MODEL         DETAIL",
 			"finger  finger   uru4000  loaded  U.are.U 4500  1/4",
@@ -158,5 +165,33 @@ func TestCommandTable(t *testing.T) {
 		if !seen[w] {
 			t.Errorf("command %q missing", w)
 		}
+	}
+}
+
+// TestIsFlagError feeds isFlagError the errors the flag package really returns.
+func TestIsFlagError(t *testing.T) {
+	tests := []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"--nosuch"}, true},
+		{[]string{"--n"}, true},
+		{[]string{"--n", "x"}, true},
+		{[]string{"--b=maybe"}, true},
+		{[]string{"---x"}, true},
+		{[]string{"--n", "3"}, false},
+	}
+	for _, tt := range tests {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		fs.Int("n", 0, "")
+		fs.Bool("b", false, "")
+		err := fs.Parse(tt.args)
+		if got := isFlagError(fmt.Errorf("wrapped: %w", err)); got != tt.want {
+			t.Errorf("%v: parse error %v; isFlagError = %v, want %v", tt.args, err, got, tt.want)
+		}
+	}
+	if isFlagError(errors.New("invalid input file")) {
+		t.Error("an ordinary error counted as a flag error")
 	}
 }

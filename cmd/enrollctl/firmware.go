@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,7 +21,9 @@ const firmwareUsage = `usage: enrollctl firmware COMMAND
           --version M.mm [--lowest M.mm] [--name S] [--notes S] --out FILE.bundle
   inspect FILE.bundle|FILE.dfu     print the manifest or the DFU suffix
   verify  --pub NAME.pub FILE.bundle
-  apply   --pub NAME.pub FILE.bundle --emulate [--emulate-version M.mm]`
+  apply   --pub NAME.pub FILE.bundle --emulate [--emulate-version M.mm]
+  apply   --device VID:PID [--serial S] [--daemon.url URL] FILE.bundle
+          (through the running daemon, which checks the bundle against its pinned keys)`
 
 // runFirmware makes, checks and applies firmware bundles.
 func runFirmware(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -175,12 +176,19 @@ func fwApply(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("firmware apply", flag.ContinueOnError)
 	emulate := fs.Bool("emulate", false, "apply to an emulated DFU device")
 	emuVersion := fs.String("emulate-version", "1.00", "firmware version the emulated device starts with")
+	device := fs.String("device", "", "VID:PID of the device to update through the daemon")
+	serial := fs.String("serial", "", "serial number, when several devices share the id")
+	var dflags daemonFlags
+	dflags.register(fs)
+	if !hasFlag(args, "emulate") {
+		return fwApplyDaemon(ctx, fs, args, &dflags, device, serial, stdout, stderr)
+	}
 	b, raw, keys, err := loadBundleAndKey(fs, args)
 	if err != nil {
 		return err
 	}
 	if !*emulate {
-		return errors.New("firmware apply: only --emulate is available in this build; real devices are updated through the daemon")
+		return usageErrorf("%s", firmwareUsage)
 	}
 	v, err := firmware.ParseVersion(*emuVersion)
 	if err != nil {

@@ -58,3 +58,24 @@ func TestFirmwareCommands(t *testing.T) {
 		t.Fatalf("unknown sub-command: %v", err)
 	}
 }
+
+func TestFollowApply(t *testing.T) {
+	stream := `{"phase":"download","done":2048,"total":4096}
+{"phase":"download","done":4096,"total":4096}
+{"result":"success"}
+`
+	var out, errOut bytes.Buffer
+	if err := followApply(strings.NewReader(stream), &out, &errOut); err != nil || !strings.Contains(out.String(), "updated") {
+		t.Fatalf("success stream: %v %q", err, out.String())
+	}
+	if !strings.Contains(errOut.String(), "100%") {
+		t.Fatalf("no progress drawn: %q", errOut.String())
+	}
+	err := followApply(strings.NewReader(`{"phase":"download","done":1,"total":2}`+"\n"+`{"result":"error","error":"dfu: device reported errWRITE"}`+"\n"), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "errWRITE") {
+		t.Fatalf("error stream: %v", err)
+	}
+	if err := followApply(strings.NewReader(`{"phase":"download"}`+"\n"), &out, &errOut); err == nil {
+		t.Fatal("a stream cut before the result must fail")
+	}
+}

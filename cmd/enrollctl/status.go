@@ -105,6 +105,11 @@ func writeStatus(w io.Writer, st *api.Status) error {
 	fmt.Fprintf(tw, "devices\t%d loaded, %d skipped, %d failed, %d pending\n",
 		st.Devices[drivers.StateLoaded], st.Devices[drivers.StateSkipped],
 		st.Devices[drivers.StateFailed], st.Devices[drivers.StatePending])
+	drv := strings.Join(st.Drivers, ", ")
+	if drv == "" {
+		drv = "none"
+	}
+	fmt.Fprintf(tw, "drivers\t%s\n", drv)
 	if st.LastReloadError != "" {
 		fmt.Fprintf(tw, "last reload\tFAILED: %s\n", firstLine(st.LastReloadError))
 	} else if !st.LastReload.IsZero() {

@@ -23,7 +23,7 @@ func (d *daemon) status() api.Status {
 	d.mu.Lock()
 	cfg, lastReload, reloadErr := d.cfg, d.lastReload, d.lastReloadErr
 	d.mu.Unlock()
-	b := currentBuild()
+	b := d.build
 	counts := map[drivers.State]int{
 		drivers.StatePending: 0, drivers.StateLoaded: 0, drivers.StateSkipped: 0, drivers.StateFailed: 0,
 	}
@@ -40,6 +40,7 @@ func (d *daemon) status() api.Status {
 		NotReady:        reason,
 		StoragePath:     d.storage.Dir(),
 		Devices:         counts,
+		Drivers:         d.opts.registry.Names(),
 		LastReload:      lastReload,
 		LastReloadError: reloadErr,
 	}

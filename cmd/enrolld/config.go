@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -16,11 +19,12 @@ import (
 // whose type has a validate method (see config_validate.go). Keys are snake_case, as
 // in Prometheus' own configuration.
 type config struct {
-	Station stationConfig `yaml:"station"`
-	Web     webConfig     `yaml:"web"`
-	Storage storageConfig `yaml:"storage"`
-	Log     logConfig     `yaml:"log"`
-	Devices deviceList    `yaml:"devices"`
+	Station  stationConfig  `yaml:"station"`
+	Web      webConfig      `yaml:"web"`
+	Storage  storageConfig  `yaml:"storage"`
+	Log      logConfig      `yaml:"log"`
+	Devices  deviceList     `yaml:"devices"`
+	Firmware firmwareConfig `yaml:"firmware"`
 }
 
 // stationConfig names the station.
@@ -119,22 +123,24 @@ func parseConfig(data []byte, f *flags) (*config, error) {
 		return nil, &configError{Problems: []string{fmt.Sprintf(
 			"line %d: only one YAML document is allowed (found a second after ---)", extra.Line)}}
 	}
+	// Unknown keys are reported together with the problems of the known ones, so
+	// that one run shows everything to fix.
 	lines := map[string]int{}
-	if probs := checkKeys(&root, configType, "", lines); len(probs) > 0 {
-		return nil, &configError{Problems: probs}
-	}
+	probs := checkKeys(&root, configType, "", lines)
 	cfg := &config{}
-	strict := yaml.NewDecoder(bytes.NewReader(data))
-	strict.KnownFields(true)
-	if err := strict.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, &configError{Problems: yamlProblems(err)}
+	dec = yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(len(probs) == 0) // checkKeys already named the unknown ones
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &configError{Problems: append(probs, yamlProblems(err)...)}
 	}
 	origin := map[string]string{}
 	if f != nil {
 		f.override(cfg, origin)
 	}
 	cfg.applyDefaults()
-	if probs := cfg.validate(lines, origin); len(probs) > 0 {
+	probs = append(probs, cfg.validate(lines, origin)...)
+	if len(probs) > 0 {
+		sortByLine(probs)
 		return nil, &configError{Problems: probs}
 	}
 	return cfg, nil
@@ -165,4 +171,17 @@ func (c *config) applyDefaults() {
 			c.Devices[i].Name = c.Devices[i].Driver
 		}
 	}
+}
+
+// sortByLine orders problems by the line they name ("line 12: …"); those without a
+// line keep their order, after the others.
+func sortByLine(probs []string) {
+	line := func(p string) int {
+		var n int
+		if _, err := fmt.Sscanf(p, "line %d:", &n); err != nil {
+			return math.MaxInt
+		}
+		return n
+	}
+	slices.SortStableFunc(probs, func(a, b string) int { return cmp.Compare(line(a), line(b)) })
 }

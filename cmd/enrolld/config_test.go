@@ -99,6 +99,8 @@ func TestParseConfigProblems(t *testing.T) {
 			[]string{`devices[0].name: "My Camera" must be`}},
 		{"several at once", "station: {id: S}\nlog: {level: loud}\n",
 			[]string{"station.id", "log.level"}},
+		{"unknown key and bad value", "station: {id: s1}\nweb: {listen-address: x}\nlog: {level: loud}\n",
+			[]string{`line 2: unknown key "listen-address" in web`, `line 3: log.level: "loud"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

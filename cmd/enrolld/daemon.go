@@ -30,6 +30,8 @@ type daemonOptions struct {
 	usbBus usb.Bus
 	// retryInterval is how often devices that are not loaded are tried again.
 	retryInterval time.Duration
+	// usbWatchInterval is how often the USB bus is enumerated for hot-plug.
+	usbWatchInterval time.Duration
 	// listen opens the HTTP listener; nil means net.Listen.
 	listen func(network, address string) (net.Listener, error)
 }
@@ -40,10 +42,16 @@ type daemon struct {
 	opts    daemonOptions
 	log     *slog.Logger
 	notify  *notifier
+	build   buildInfo
 	started time.Time
 	metrics *daemonMetrics
 	mux     *http.ServeMux
 	server  *http.Server
+	// apiMethods maps each API path to the methods it has routes for.
+	apiMethods map[string][]string
+
+	// capturing counts captures in progress; firmware updates wait for zero.
+	capturing atomic.Int32
 
 	storage    *storage
 	manager    *drivers.Manager
@@ -70,15 +78,17 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		opts.env = func(string) string { return "" }
 	}
 	d := &daemon{
-		opts:    opts,
-		log:     opts.logger,
-		notify:  newNotifier(opts.env),
-		started: time.Now(),
-		mux:     http.NewServeMux(),
-		cfg:     opts.config,
+		opts:       opts,
+		log:        opts.logger,
+		notify:     newNotifier(opts.env),
+		build:      currentBuild(),
+		started:    time.Now(),
+		mux:        http.NewServeMux(),
+		apiMethods: map[string][]string{},
+		cfg:        opts.config,
 	}
 	d.setNotReady("starting")
-	d.metrics = newDaemonMetrics(currentBuild(), func() bool { return d.notReady() == "" })
+	d.metrics = newDaemonMetrics(d.build, func() bool { return d.notReady() == "" })
 	m, err := drivers.NewManager(drivers.ManagerOptions{
 		Registry: opts.registry, Bus: opts.usbBus, Registerer: d.metrics.registry,
 	})
@@ -86,12 +96,23 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		return nil, err
 	}
 	d.manager = m
-	d.storage = newStorage(opts.config.Storage.Path, d.log)
+	if d.storage, err = newStorage(opts.config.Storage.Path, d.log); err != nil {
+		return nil, err
+	}
 	d.subsystems = []subsystem{
 		d.storage,
-		newDevices(opts.config, m, d.log, opts.retryInterval),
+		newDevices(opts.config, m, d.log, devicesOptions{
+			retryInterval: opts.retryInterval, bus: opts.usbBus, watchInterval: opts.usbWatchInterval,
+		}),
 	}
+	fw, err := newFirmware(opts.config.Firmware, firmwareDir(opts.config.Storage.Path), opts.usbBus,
+		func() bool { return d.capturing.Load() > 0 }, d.metrics.registry, d.log)
+	if err != nil {
+		return nil, err
+	}
+	d.subsystems = append(d.subsystems, fw)
 	d.routes()
+	d.firmwareRoutes(fw)
 	d.server = &http.Server{
 		Handler:           d.mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -123,7 +144,7 @@ func (d *daemon) run(ctx context.Context, sigs <-chan os.Signal) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- d.server.Serve(ln) }()
 	url := "http://" + ln.Addr().String() + "/"
-	d.log.Info("enrolld starting", "version", version, "station", d.cfg.Station.ID, "url", url)
+	d.log.Info("enrolld starting", "version", d.build.Version, "station", d.cfg.Station.ID, "url", url)
 
 	startCtx, cancelStart := context.WithCancel(ctx)
 	defer cancelStart()

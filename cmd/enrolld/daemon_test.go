@@ -53,6 +53,12 @@ type testDaemon struct {
 // stops it when the test ends.
 func startTestDaemon(t *testing.T, cfgText string, reg *drivers.Registry, env map[string]string) *testDaemon {
 	t.Helper()
+	return startTestDaemonWith(t, cfgText, daemonOptions{registry: reg}, env)
+}
+
+// startTestDaemonWith is startTestDaemon with more daemon options (registry, USB bus).
+func startTestDaemonWith(t *testing.T, cfgText string, opts daemonOptions, env map[string]string) *testDaemon {
+	t.Helper()
 	dir := t.TempDir()
 	td := &testDaemon{
 		cfgFile: filepath.Join(dir, "enrolld.yaml"),
@@ -75,18 +81,17 @@ func startTestDaemon(t *testing.T, cfgText string, reg *drivers.Registry, env ma
 	level := &slog.LevelVar{}
 	level.Set(parseLevel(cfg.Log.Level))
 	addr := make(chan string, 1)
-	td.d, err = newDaemon(daemonOptions{
-		config: cfg, flags: f, level: level, registry: reg,
-		logger: newLogger(td.logs, "json", level),
-		env:    func(k string) string { return env[k] },
-		listen: func(network, _ string) (net.Listener, error) {
-			ln, err := net.Listen(network, "127.0.0.1:0")
-			if err == nil {
-				addr <- ln.Addr().String()
-			}
-			return ln, err
-		},
-	})
+	opts.config, opts.flags, opts.level = cfg, f, level
+	opts.logger = newLogger(td.logs, "json", level)
+	opts.env = func(k string) string { return env[k] }
+	opts.listen = func(network, _ string) (net.Listener, error) {
+		ln, err := net.Listen(network, "127.0.0.1:0")
+		if err == nil {
+			addr <- ln.Addr().String()
+		}
+		return ln, err
+	}
+	td.d, err = newDaemon(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +202,8 @@ func TestDaemonReadyAndAPI(t *testing.T) {
 	td.waitReady(t)
 	decodeJSON(t, td, api.PathStatus, &st)
 	if !st.Ready || st.Station.ID != "test-01" || st.Devices[drivers.StateLoaded] != 2 ||
-		st.Devices[drivers.StateFailed] != 1 || st.Build.GoVersion == "" {
+		st.Devices[drivers.StateFailed] != 1 || st.Build.GoVersion == "" ||
+		strings.Join(st.Drivers, ",") != "fakeusb,gate" {
 		t.Errorf("status when ready: %+v", st)
 	}
 	var devs api.Devices
@@ -239,7 +245,19 @@ func TestDaemonReadyAndAPI(t *testing.T) {
 			t.Errorf("/metrics lacks %s", w)
 		}
 	}
-	if code, _ := td.get(t, "/api/v1/nothing"); code != http.StatusNotFound {
+	if code, body := td.get(t, "/api/v1/nothing"); code != http.StatusNotFound ||
+		body != "{\n  \"error\": \"no API endpoint /api/v1/nothing\"\n}\n" {
+		t.Errorf("unknown API path answered %d %q, want 404 in JSON", code, body)
+	}
+	resp, err := http.Post(td.url+api.PathStatus, "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" {
+		t.Errorf("POST %s answered %s (Allow %q), want 405 allowing GET", api.PathStatus, resp.Status, resp.Header.Get("Allow"))
+	}
+	if code, _ := td.get(t, "/nothing"); code != http.StatusNotFound {
 		t.Errorf("unknown path answered %d, want 404", code)
 	}
 	if err := td.stop(t); err != nil {

@@ -19,13 +19,25 @@ type devices struct {
 	manager       *drivers.Manager
 	specs         []drivers.Spec
 	retryInterval time.Duration
+	bus           usb.Bus       // nil when this build has no USB access
+	watchInterval time.Duration // how often the bus is enumerated for hot-plug
 
-	cancel context.CancelFunc // ends the retry loop
-	done   sync.WaitGroup
+	loopCtx  context.Context
+	cancel   context.CancelFunc // ends the retry and watch loops
+	watching bool
+	done     sync.WaitGroup
 }
 
-func newDevices(cfg *config, m *drivers.Manager, log *slog.Logger, retry time.Duration) *devices {
-	return &devices{log: log, manager: m, specs: cfg.Devices.specs(), retryInterval: retry}
+// devicesOptions configure the devices subsystem.
+type devicesOptions struct {
+	retryInterval time.Duration
+	bus           usb.Bus
+	watchInterval time.Duration
+}
+
+func newDevices(cfg *config, m *drivers.Manager, log *slog.Logger, o devicesOptions) *devices {
+	return &devices{log: log, manager: m, specs: cfg.Devices.specs(),
+		retryInterval: o.retryInterval, bus: o.bus, watchInterval: o.watchInterval}
 }
 
 func (d *devices) Name() string { return "devices" }
@@ -34,11 +46,11 @@ func (d *devices) Name() string { return "devices" }
 // that fail are reported, not fatal: the daemon runs with what it has.
 func (d *devices) Start(ctx context.Context) error {
 	d.logChanges(d.manager.Apply(ctx, d.specs), false)
-	loopCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	d.cancel = cancel
+	d.loopCtx, d.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	if d.retryInterval > 0 {
-		d.done.Go(func() { d.retryLoop(loopCtx) })
+		d.done.Go(func() { d.retryLoop(d.loopCtx) })
 	}
+	d.maybeWatch()
 	return nil
 }
 
@@ -55,7 +67,46 @@ func (d *devices) Stop(ctx context.Context) error {
 func (d *devices) Reload(ctx context.Context, cfg *config) ([]string, error) {
 	d.specs = cfg.Devices.specs()
 	d.logChanges(d.manager.Apply(ctx, d.specs), true)
+	d.maybeWatch()
 	return []string{"devices"}, nil
+}
+
+// maybeWatch starts watching the USB bus for arrivals and departures once a real
+// USB device is configured (never for emulated-only stations, which then never
+// initialise libusb).
+func (d *devices) maybeWatch() {
+	if d.bus == nil || d.watching || d.loopCtx == nil || !d.manager.WantsUSB() {
+		return
+	}
+	d.watching = true
+	d.done.Go(func() { d.watch(d.loopCtx) })
+}
+
+// watch applies USB hot-plug events: a scanner plugged in comes up within one
+// watch interval, and one unplugged is marked lost at once.
+func (d *devices) watch(ctx context.Context) {
+	warned := false
+	events := usb.Watch(ctx, d.bus, &usb.WatchOptions{
+		Interval: d.watchInterval,
+		OnError: func(err error) {
+			if !warned {
+				d.log.Warn("cannot enumerate USB devices; will keep trying", "err", err)
+				warned = true
+				return
+			}
+			d.log.Debug("cannot enumerate USB devices", "err", err)
+		},
+	})
+	for ev := range events {
+		for _, c := range d.manager.HandleUSBEvent(ctx, ev) {
+			switch {
+			case c.Action == "lost":
+				d.log.Warn("device lost", deviceAttrs(c.Status)...)
+			case c.Status.State == drivers.StateLoaded:
+				d.log.Info("device came up", deviceAttrs(c.Status)...)
+			}
+		}
+	}
 }
 
 func (d *devices) retryLoop(ctx context.Context) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 
 	"github.com/enrolld/enrolld/capture"
@@ -87,4 +88,55 @@ func newTestRegistry(gate <-chan struct{}) *drivers.Registry {
 			}
 		}})
 	return r
+}
+
+// fakeBus is a USB bus whose devices the test plugs in and out.
+type fakeBus struct {
+	mu   sync.Mutex
+	devs []pluggedDevice
+}
+
+type pluggedDevice struct {
+	desc usb.DeviceDesc
+	t    *fakeTransport
+}
+
+func (b *fakeBus) plug(desc usb.DeviceDesc, model string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.devs = append(b.devs, pluggedDevice{desc, &fakeTransport{model: model}})
+}
+
+func (b *fakeBus) unplug(desc usb.DeviceDesc) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, p := range b.devs {
+		if p.desc.Bus == desc.Bus && p.desc.Address == desc.Address {
+			p.t.closed.Store(true)
+			b.devs = append(b.devs[:i], b.devs[i+1:]...)
+			return
+		}
+	}
+}
+
+func (b *fakeBus) Devices(ctx context.Context) ([]usb.DeviceDesc, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []usb.DeviceDesc
+	for _, p := range b.devs {
+		out = append(out, p.desc)
+	}
+	return out, nil
+}
+
+func (b *fakeBus) Open(ctx context.Context, d usb.DeviceDesc) (usb.Device, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.devs {
+		if p.desc.Bus == d.Bus && p.desc.Address == d.Address {
+			p.t.closed.Store(false)
+			return p.t, nil
+		}
+	}
+	return nil, usb.ErrNoDevice
 }

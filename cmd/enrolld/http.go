@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,11 @@ func (d *daemon) handle(pattern string, h http.Handler) {
 	name := pattern
 	if _, path, ok := strings.Cut(pattern, " "); ok {
 		name = path
+	}
+	name = strings.TrimSuffix(name, "{$}")
+	if strings.HasPrefix(name, apiPrefix) {
+		method, _, _ := strings.Cut(pattern, " ")
+		d.apiMethods[name] = append(d.apiMethods[name], method)
 	}
 	labels := prometheus.Labels{"handler": name}
 	h = promhttp.InstrumentHandlerInFlight(d.metrics.httpInFlight,
@@ -36,6 +42,22 @@ func (d *daemon) routes() {
 	d.handle("GET "+api.PathStatus, http.HandlerFunc(d.serveStatus))
 	d.handle("GET "+api.PathDevices, http.HandlerFunc(d.serveDevices))
 	d.handle("GET /{$}", http.HandlerFunc(d.serveIndex))
+	d.handle(apiPrefix, http.HandlerFunc(d.serveAPINotFound))
+}
+
+// apiPrefix starts every path of the JSON API.
+const apiPrefix = "/api/"
+
+// serveAPINotFound answers API requests no route took, in JSON like every API
+// error: 405 for a known path asked with another method, else 404.
+func (d *daemon) serveAPINotFound(w http.ResponseWriter, r *http.Request) {
+	if methods, ok := d.apiMethods[r.URL.Path]; ok {
+		w.Header().Set("Allow", strings.Join(methods, ", "))
+		writeJSON(w, http.StatusMethodNotAllowed, api.Error{
+			Error: fmt.Sprintf("%s does not take %s; use %s", r.URL.Path, r.Method, strings.Join(methods, " or "))})
+		return
+	}
+	writeJSON(w, http.StatusNotFound, api.Error{Error: fmt.Sprintf("no API endpoint %s", r.URL.Path)})
 }
 
 // serveHealthy answers 200 while the process serves HTTP at all.

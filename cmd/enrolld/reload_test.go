@@ -130,7 +130,8 @@ func TestStopDeadline(t *testing.T) {
 func TestStorageLock(t *testing.T) {
 	dir := t.TempDir()
 	log := slog.New(slog.DiscardHandler)
-	a, b := newStorage(dir, log), newStorage(dir, log)
+	a, _ := newStorage(dir, log)
+	b, _ := newStorage(dir, log)
 	if err := a.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,8 @@ func TestStorageLock(t *testing.T) {
 	if err := os.WriteFile(dir+"/file", nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err = newStorage(dir+"/file", log).Start(context.Background())
+	c, _ := newStorage(dir+"/file", log)
+	err = c.Start(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "not a directory") {
 		t.Error("a file as the storage path was accepted")
 	}

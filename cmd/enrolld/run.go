@@ -21,6 +21,10 @@ const (
 // deviceRetryInterval is how often devices that are not loaded are tried again.
 const deviceRetryInterval = 30 * time.Second
 
+// usbWatchInterval is how often the USB bus is enumerated to notice devices being
+// plugged in and out (libusb through gousb has no hot-plug notification).
+const usbWatchInterval = 2 * time.Second
+
 // run is enrolld's main with its surroundings passed in: the arguments, the output
 // streams, the environment and the signals, so tests can drive it end to end.
 func run(args []string, stdout, stderr io.Writer, env func(string) string, sigs <-chan os.Signal) int {
@@ -56,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, sigs 
 	defer closeBus()
 	d, err := newDaemon(daemonOptions{
 		config: cfg, flags: f, logger: logger, level: level, env: env,
-		usbBus: bus, retryInterval: deviceRetryInterval,
+		usbBus: bus, retryInterval: deviceRetryInterval, usbWatchInterval: usbWatchInterval,
 	})
 	if err != nil {
 		logger.Error("enrolld cannot start", "err", err)

@@ -19,8 +19,14 @@ type storage struct {
 	lock *os.File
 }
 
-func newStorage(path string, log *slog.Logger) *storage {
-	return &storage{path: path, log: log}
+// newStorage returns the storage subsystem for the directory at path (made
+// absolute now, so that Dir never changes while the daemon runs).
+func newStorage(path string, log *slog.Logger) (*storage, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("storage: %w", err)
+	}
+	return &storage{path: abs, log: log}, nil
 }
 
 func (s *storage) Name() string { return "storage" }
@@ -30,11 +36,7 @@ func (s *storage) Dir() string { return s.path }
 
 // Start opens and locks the directory.
 func (s *storage) Start(ctx context.Context) error {
-	abs, err := filepath.Abs(s.path)
-	if err != nil {
-		return fmt.Errorf("storage: %w", err)
-	}
-	s.path = abs
+	abs := s.path
 	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return fmt.Errorf("storage: creating %s: %w", abs, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/serial"
 )
 
@@ -33,8 +34,13 @@ type Options struct {
 	// PollInterval is the read timeout while streaming (how quickly Stream notices its
 	// context ending); default 50 ms.
 	PollInterval time.Duration
+	// SampleInterval is the sensor's nominal time between samples, used to date
+	// samples that arrive together; default 1/130 s.
+	SampleInterval time.Duration
 	// Now stamps samples; default time.Now.
 	Now func() time.Time
+	// Metrics, if set, counts line errors (noise bytes, truncated packets, unplugging).
+	Metrics *devmetrics.Metrics
 }
 
 func (o *Options) withDefaults() Options {
@@ -53,6 +59,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.PollInterval == 0 {
 		r.PollInterval = 50 * time.Millisecond
+	}
+	if r.SampleInterval <= 0 {
+		r.SampleInterval = time.Second / 130
 	}
 	if r.Now == nil {
 		r.Now = time.Now
@@ -94,6 +103,7 @@ func New(ctx context.Context, port serial.Port, opts *Options) (*Dev, error) {
 		}
 		tried = append(tried, fmt.Sprintf("%d: %v", baud, err))
 	}
+	d.opts.Metrics.DeviceError("isdv4", "no_answer")
 	return nil, fmt.Errorf("%w on %s (%v)", ErrNoAnswer, port, tried)
 }
 

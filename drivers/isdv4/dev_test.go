@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/isdv4"
 	"github.com/enrolld/enrolld/drivers/isdv4/emu"
 	"github.com/enrolld/enrolld/drivers/serial"
@@ -83,6 +86,9 @@ func TestStreamOverPty(t *testing.T) {
 		if g.X != w.X || g.Y != w.Y || g.Pressure != w.Pressure || g.Tip != w.Tip || g.Proximity != w.Proximity || g.MaxPressure != 1023 {
 			t.Fatalf("sample %d = %+v, want packet %+v", i, g, w)
 		}
+		if i > 0 && g.Time.Before(got[i-1].Time) {
+			t.Fatalf("sample %d is dated before sample %d", i, i-1)
+		}
 		if g.XMM != float64(w.X)/100 || g.Time.IsZero() {
 			t.Fatalf("sample %d: %v mm, time %v", i, g.XMM, g.Time)
 		}
@@ -131,7 +137,9 @@ func TestNoAnswer(t *testing.T) {
 
 func TestNoiseAndTruncation(t *testing.T) {
 	e, port := startEmu(t, &emu.Options{Seed: 7})
-	d, err := isdv4.New(context.Background(), port, fastOpts)
+	o := *fastOpts
+	o.Metrics = devmetrics.New(nil)
+	d, err := isdv4.New(context.Background(), port, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +168,9 @@ func TestNoiseAndTruncation(t *testing.T) {
 	if st.Truncated < 3 {
 		t.Errorf("scanner stats %+v: want the 3 truncated packets counted", st)
 	}
+	if n := testutil.CollectAndCount(o.Metrics, "enrolld_device_io_errors_total"); n != 2 {
+		t.Errorf("%d device error series, want noise and truncated", n)
+	}
 }
 
 func TestUnplugDuringStream(t *testing.T) {
@@ -177,5 +188,23 @@ func TestUnplugDuringStream(t *testing.T) {
 	})
 	if !errors.Is(err, capture.ErrUnplugged) {
 		t.Fatalf("Stream after unplug: %v, want capture.ErrUnplugged", err)
+	}
+}
+
+// TestProbeWhileSampling: the sensor is already streaming a stroke when the driver
+// starts; stop, settle and flush must clear the line before the query.
+func TestProbeWhileSampling(t *testing.T) {
+	e, port := startEmu(t, &emu.Options{SamplingAtStart: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	long := []emu.Stroke{{{X: 10, Y: 10}, {X: 200, Y: 10}, {X: 200, Y: 150}}}
+	go e.Draw(ctx, long)
+	time.Sleep(30 * time.Millisecond) // packets are on the line
+	d, err := isdv4.New(context.Background(), port, fastOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Caps().MaxX != 26202 {
+		t.Errorf("caps %+v", d.Caps())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers/serial"
@@ -29,8 +30,11 @@ func (d *Dev) Stream(ctx context.Context, out chan<- capture.PenSample) error {
 		d.mu.Lock()
 		d.stats = sc.Stats
 		d.mu.Unlock()
+		d.opts.Metrics.DeviceErrors("isdv4", "noise", sc.Stats.Dropped)
+		d.opts.Metrics.DeviceErrors("isdv4", "truncated", sc.Stats.Truncated)
 	}()
 	buf := make([]byte, 256)
+	var last time.Time // of the previous sample: times never go backwards
 	for {
 		if err := ctx.Err(); err != nil {
 			d.command(CmdStop)
@@ -41,21 +45,38 @@ func (d *Dev) Stream(ctx context.Context, out chan<- capture.PenSample) error {
 			return d.lineError(err)
 		}
 		sc.Feed(buf[:n])
-		now := d.opts.Now()
-		for f, ok := sc.Next(); ok; f, ok = sc.Next() {
-			if f.Kind != FramePen {
-				continue
-			}
-			s := d.sample(f.Pen)
-			s.Time = now
-			select {
-			case out <- s:
-			case <-ctx.Done():
-				d.command(CmdStop)
-				return ctx.Err()
-			}
+		if err := d.emit(ctx, &sc, &last, out); err != nil {
+			d.command(CmdStop)
+			return err
 		}
 	}
+}
+
+// emit sends the pen samples completed by the last read. The sensor sends no time, so
+// samples are stamped on arrival; when a read brings several (the host was slow), the
+// earlier ones are dated back at the nominal sample interval, but never before the
+// sample sent before them (*last).
+func (d *Dev) emit(ctx context.Context, sc *Scanner, last *time.Time, out chan<- capture.PenSample) error {
+	var batch []capture.PenSample
+	for f, ok := sc.Next(); ok; f, ok = sc.Next() {
+		if f.Kind == FramePen {
+			batch = append(batch, d.sample(f.Pen))
+		}
+	}
+	now := d.opts.Now()
+	for i := range batch {
+		t := now.Add(-time.Duration(len(batch)-1-i) * d.opts.SampleInterval)
+		if t.Before(*last) {
+			t = *last
+		}
+		batch[i].Time, *last = t, t
+		select {
+		case out <- batch[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 func (d *Dev) beginStream() error {
@@ -79,8 +100,10 @@ func (d *Dev) endStream() {
 
 func (d *Dev) lineError(err error) error {
 	if errors.Is(err, serial.ErrGone) || errors.Is(err, serial.ErrClosed) {
+		d.opts.Metrics.DeviceError("isdv4", "unplugged")
 		return fmt.Errorf("isdv4: %s: %w: %w", d.port, capture.ErrUnplugged, err)
 	}
+	d.opts.Metrics.DeviceError("isdv4", "line")
 	return fmt.Errorf("isdv4: %s: %w", d.port, err)
 }
 

@@ -35,6 +35,9 @@ func emulatorFrame(tb testing.TB) ([]byte, uint32) {
 	}()
 	w(uru4000.RegMode, uru4000.ModeCapture)
 	frame = frame[:<-done]
+	if st := e.Stats(); st.CaptureWithoutRead != 0 {
+		tb.Fatalf("the bulk read did not reach the emulator around the capture-mode write: %+v", st)
+	}
 	const seed = 0x600dcafe
 	var idx [5]byte
 	binary.LittleEndian.PutUint32(idx[1:], seed)

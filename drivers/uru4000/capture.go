@@ -97,6 +97,7 @@ func (d *Dev) finish(ctx context.Context) {
 	}
 	if err == nil {
 		err = d.setMode(ctx, ModeOff)
+		d.stopIRQ()
 	}
 	if err != nil {
 		if ctx.Err() == nil {
@@ -115,6 +116,7 @@ func (d *Dev) grab(ctx context.Context, scanFailed bool) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		scanFailed = d.pollScanFailed() || scanFailed
 		raw, err := d.decode(ctx, buf, scanFailed)
 		if err == nil {
 			return raw, nil
@@ -177,6 +179,7 @@ func (d *Dev) exchangeKey(ctx context.Context, n byte) (uint32, error) {
 // is cleared and the reader switched off, so that the next capture powers it up.
 func (d *Dev) recoverFrom(err error) {
 	d.powered = false
+	defer d.stopIRQ()
 	if errors.Is(err, usb.ErrNoDevice) {
 		return
 	}

@@ -30,6 +30,8 @@ type Dev struct {
 	powered bool       // powered up and not switched off since
 	halted  bool       // Halt has powered the reader down
 	frame   []byte     // frame buffer, FrameBufferSize bytes
+	irq     *irqReader // the interrupt reader while powered
+	pending []uint16   // events taken from irq during a frame, not yet awaited
 
 	cancelMu sync.Mutex
 	cancel   context.CancelCauseFunc // cancels the running capture, if any
@@ -72,6 +74,7 @@ func Open(ctx context.Context, t usb.Transport, opts *Options) (*Dev, error) {
 	d.powered = true
 	info, err := d.readInfo(ctx)
 	if err != nil {
+		d.stopIRQ()
 		m.deviceError(errorKind(err))
 		return nil, fmt.Errorf("uru4000: %s: device info: %w", desc, err)
 	}
@@ -127,6 +130,7 @@ func (d *Dev) Halt() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*d.opts.ControlTimeout)
 	defer cancel()
 	err := d.powerDown(ctx)
+	d.stopIRQ()
 	if errors.Is(err, usb.ErrNoDevice) {
 		err = nil
 	}

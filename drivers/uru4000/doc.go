@@ -42,7 +42,10 @@
 //
 // [Open] takes a [usb.Transport] (from package libusb, an emulator or a transcript
 // player), powers the reader up and reads its device info. [Dev.CaptureFinger] runs a
-// whole impression: await finger, capture, descramble, await lift, power off. The
+// whole impression: await finger, capture, descramble, await lift, power off. While
+// the reader is powered the driver keeps one interrupt read pending (a goroutine
+// hands the events on) and cancels it at power-off, as the real reader's host does;
+// the frame's bulk read is submitted before capture mode is written. The
 // seed of the key exchange comes from [Options.SeedSource] (crypto/rand by default);
 // a recorded session replays only with the seed it was recorded with, which is why the
 // source is injectable. Package emu emulates the device at the transfer level.

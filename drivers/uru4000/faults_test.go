@@ -87,7 +87,11 @@ func TestFaultsThatFail(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t, emu.Options{}, fastOptions())
+			o := fastOptions()
+			if tc.fault == emu.FaultTimeout {
+				o = shortTimeouts()
+			}
+			r := newRig(t, emu.Options{}, o)
 			if err := r.e.InjectOn(tc.fault, tc.ep); err != nil {
 				t.Fatal(err)
 			}

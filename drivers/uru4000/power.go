@@ -8,16 +8,23 @@ import (
 )
 
 // powerUp brings the reader out of low power, trying the whole sequence up to
-// InitAttempts times when the power-on interrupt does not come.
+// InitAttempts times when the power-on interrupt does not come. Each attempt starts
+// a fresh interrupt reader, which keeps running while the reader is powered.
 func (d *Dev) powerUp(ctx context.Context) error {
 	var err error
 	for attempt := 1; attempt <= d.opts.InitAttempts; attempt++ {
+		d.startIRQ()
 		err = d.powerUpOnce(ctx)
+		if err == nil {
+			return nil
+		}
 		if !errors.Is(err, ErrNoPowerOn) {
+			d.stopIRQ()
 			return err
 		}
 		d.metrics.deviceError(kindNoPowerOn)
 	}
+	d.stopIRQ()
 	return fmt.Errorf("%w after %d attempts", err, d.opts.InitAttempts)
 }
 

@@ -21,6 +21,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
+			o.Registerer = drivers.RegistererFrom(ctx) // the daemon's registry, if any
 			d, err := Open(ctx, t, &o)
 			if err != nil {
 				return nil, err

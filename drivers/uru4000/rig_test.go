@@ -20,14 +20,23 @@ type rig struct {
 	reg *prometheus.Registry
 }
 
-// fastOptions keep fault tests quick: short timeouts, a fixed seed.
+// fastOptions are the options of most tests: a fixed seed, and timeouts long enough
+// for a loaded machine (the power-on wait keeps its real 300 ms: the interrupt
+// reader is a goroutine of its own, and a shorter wait can expire before it runs).
+// See shortTimeouts for tests in which a transfer is meant to time out.
 func fastOptions() uru4000.Options {
 	return uru4000.Options{
 		SeedSource:     uru4000.FixedSeed(0x1234abcd),
-		PowerOnTimeout: 30 * time.Millisecond,
-		ControlTimeout: 200 * time.Millisecond,
-		FrameTimeout:   200 * time.Millisecond,
+		ControlTimeout: 2 * time.Second,
+		FrameTimeout:   2 * time.Second,
 	}
+}
+
+// shortTimeouts is fastOptions for tests in which a transfer is meant to time out.
+func shortTimeouts() uru4000.Options {
+	o := fastOptions()
+	o.ControlTimeout, o.FrameTimeout = 100*time.Millisecond, 100*time.Millisecond
+	return o
 }
 
 // newEmu makes an emulator or fails the test.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/enrolld/enrolld/drivers/uru4000"
 	"github.com/enrolld/enrolld/drivers/uru4000/emu"
@@ -12,7 +13,7 @@ import (
 // realSession is the transfer sequence of a real U.are.U 4500 session (devices.md),
 // as the reader sees it, for host seed 0x1234abcd: power-up, device info, await finger,
 // the bulk read submitted before capture mode, the key exchange for key number 0,
-// await lift, off.
+// await lift, off, and the host cancelling its pending interrupt read.
 var realSession = []string{
 	"read 07 = 01",
 	"write 07 81",
@@ -32,6 +33,7 @@ var realSession = []string{
 	"write 4e 12",
 	"interrupt 0200",
 	"write 4e 70",
+	"interrupt cancelled",
 }
 
 // matchTranscript compares got with want, where a trailing "*" in want matches any
@@ -84,7 +86,8 @@ func TestTranscriptOfPowerRebootAndRetries(t *testing.T) {
 	}
 	want := []string{
 		"read 07 = 85", "write 07 05", "read 07 = 00", "read 07 = 00", "read 07 = 01",
-		"write 07 81", "write 07 01", // no power-on interrupt: try again
+		"write 07 81", "write 07 01", // no power-on interrupt: a fresh interrupt read, try again
+		"interrupt cancelled",
 		"read 07 = 01", "write 07 81", "write 07 01", "interrupt 56aa", "read 07 = 01",
 		"read f0 = *",
 	}
@@ -101,7 +104,7 @@ func TestTranscriptOfStallRecovery(t *testing.T) {
 	}
 	want := []string{
 		"write 4e 10", "interrupt 56aa", "interrupt 56aa", "interrupt 0101",
-		"write 4e 20", "clear halt 82", "write 4e 70",
+		"write 4e 20", "clear halt 82", "write 4e 70", "interrupt cancelled",
 	}
 	matchTranscript(t, r.e.Transcript()[before:], want)
 }
@@ -109,7 +112,7 @@ func TestTranscriptOfStallRecovery(t *testing.T) {
 // TestCaptureModeBeforeBulkReadIsCaught shows the emulator notices a host that sets
 // capture mode before its bulk read is waiting, so the transcript test can fail.
 func TestCaptureModeBeforeBulkReadIsCaught(t *testing.T) {
-	e := newEmu(t, emu.Options{})
+	e := newEmu(t, emu.Options{CaptureWait: 20 * time.Millisecond})
 	ctx := testContext(t)
 	for _, v := range []byte{0x81, 0x01} {
 		if _, err := e.Control(ctx, uru4000.RequestTypeWrite, uru4000.RequestRegister, uru4000.RegHWStat, 0, []byte{v}); err != nil {

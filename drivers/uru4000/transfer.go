@@ -2,10 +2,8 @@ package uru4000
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/enrolld/enrolld/drivers/usb"
 )
@@ -46,33 +44,6 @@ func (d *Dev) readHWStat(ctx context.Context) (byte, error) {
 // setMode writes the mode register.
 func (d *Dev) setMode(ctx context.Context, mode byte) error {
 	return d.writeReg(ctx, RegMode, mode)
-}
-
-// awaitEvent reads interrupt reports until want arrives, ctx ends or, when timeout is
-// positive, the timeout passes. It reports whether a "scan failed" event was seen on
-// the way.
-func (d *Dev) awaitEvent(ctx context.Context, want uint16, timeout time.Duration) (scanFailed bool, err error) {
-	if timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, timeout)
-		defer cancel()
-	}
-	buf := make([]byte, InterruptSize)
-	for {
-		n, err := d.t.Read(ctx, EndpointInterrupt, buf)
-		if err != nil {
-			return scanFailed, fmt.Errorf("await event %#04x: %w", want, &endpointError{EndpointInterrupt, err})
-		}
-		if n < 2 {
-			continue
-		}
-		switch ev := binary.BigEndian.Uint16(buf); ev {
-		case want:
-			return scanFailed, nil
-		case EventScanFailed:
-			scanFailed = true
-		}
-	}
 }
 
 // readFrame reads one frame from the bulk endpoint into d.frame. With setMode it

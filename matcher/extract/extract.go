@@ -59,7 +59,7 @@ func Extract(img image.Image, o Options) (*Result, error) {
 		maxN = 120
 	}
 	t.Minutiae = st.minutiae(scale, maxN)
-	q := st.quality()
+	q := st.quality(t.Minutiae)
 	t.Quality = q.Score
 	return &Result{Template: t, Quality: q}, nil
 }
@@ -71,6 +71,8 @@ type state struct {
 	dist  []int
 	wl    float64
 	cands []candidate
+	// clarity is the mean ridge–valley separation over the foreground (see clarity).
+	clarity float64
 }
 
 // borderPx is how far (in pixels at 500 dpi) from the edge of the finger area minutiae
@@ -97,6 +99,7 @@ func run(g *gray) *state {
 	}
 	fb := newFilterBank(g.w + 2*padMargin)
 	ridges := enhance(g, f, fb)
+	st.clarity = clarity(g, ridges, f)
 	thin(ridges, g.w, g.h)
 	sk := &skeleton{m: ridges, w: g.w, h: g.h}
 	st.cands = sk.detect(f)

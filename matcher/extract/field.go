@@ -20,6 +20,8 @@ type field struct {
 	mean   []float32 // mean intensity
 	fg     []bool    // foreground
 	wave   []float32 // ridge wavelength in pixels (0 unknown)
+	// waveValid counts the foreground blocks with a clear ridge frequency of their own.
+	waveValid int
 }
 
 // blockSums computes per-block gradient moments with a Sobel operator.

@@ -45,6 +45,7 @@ func (f *field) frequency(g *gray) {
 			all = append(all, raw[b])
 		}
 	}
+	f.waveValid = len(all)
 	med := float32(9)
 	if len(all) > 0 {
 		med = percentile(all, 0.5)

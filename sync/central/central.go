@@ -60,8 +60,9 @@ type Server struct {
 	order     []string
 	index2    *os.File
 	conflicts int
-	uploads   map[string]int // by result, for the admin view
-	stored    map[string]int // how many times each id was stored (must stay 1)
+	uploads   map[string]int  // by result, for the admin view
+	stored    map[string]int  // how many times each id was stored (must stay 1)
+	pending   map[string]bool // ids whose sealed file is being written
 }
 
 // New opens (or creates) the centre's store in opt.Dir.
@@ -78,7 +79,7 @@ func New(opt Options) (*Server, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opt: opt, log: opt.Logger, index: map[string]Record{}, uploads: map[string]int{}, stored: map[string]int{}}
+	s := &Server{opt: opt, log: opt.Logger, index: map[string]Record{}, uploads: map[string]int{}, stored: map[string]int{}, pending: map[string]bool{}}
 	if err := os.MkdirAll(filepath.Join(opt.Dir, "packets"), 0o700); err != nil {
 		return nil, err
 	}

@@ -80,6 +80,11 @@ func (s *Server) putPacket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, code, err := s.store(p, body, station)
+	if errors.Is(err, errInProgress) {
+		s.count("in_progress")
+		httpError(w, http.StatusServiceUnavailable, err.Error())
+		return
+	}
 	if err != nil {
 		s.count("error")
 		httpError(w, http.StatusInternalServerError, "storing packet: "+err.Error())
@@ -99,25 +104,41 @@ func (s *Server) putPacket(w http.ResponseWriter, r *http.Request) {
 	w.Write(rc.Encode())
 }
 
-// store de-duplicates and durably stores a verified packet.
+// store de-duplicates and durably stores a verified packet. The sealed file is written outside
+// the lock (uploads from many stations proceed in parallel); a second upload of an id whose
+// first upload is still being written gets 503 and retries.
 func (s *Server) store(p *packet.Packet, sealed []byte, station string) (status string, code int, err error) {
 	m := &p.Manifest
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if old, ok := s.index[m.ID]; ok {
+		s.mu.Unlock()
 		if old.ContentHash != m.ContentHash || old.StationID != station {
+			s.mu.Lock()
 			s.conflicts++
+			s.mu.Unlock()
 			return "", http.StatusConflict, nil
 		}
 		return packet.StatusDuplicate, http.StatusOK, nil
 	}
-	dir := filepath.Join(s.opt.Dir, "packets", station)
-	if err := writeFileSync(dir, m.ID+".age", sealed); err != nil {
+	if s.pending[m.ID] {
+		s.mu.Unlock()
+		return "", 0, errInProgress
+	}
+	s.pending[m.ID] = true
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.pending, m.ID)
+		s.mu.Unlock()
+	}()
+	if err := writeFileSync(filepath.Join(s.opt.Dir, "packets", station), m.ID+".age", sealed); err != nil {
 		return "", 0, err
 	}
 	rec := Record{ID: m.ID, StationID: station, ContentHash: m.ContentHash, Counter: m.Counter,
 		PrevHash: m.PrevHash, ChainHash: p.Hash(), Received: time.Now().UTC(), Size: len(sealed)}
 	line, _ := json.Marshal(rec)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if _, err := s.index2.Write(append(line, '\n')); err != nil {
 		return "", 0, err
 	}
@@ -129,6 +150,8 @@ func (s *Server) store(p *packet.Packet, sealed []byte, station string) (status 
 	s.stored[m.ID]++
 	return packet.StatusCreated, http.StatusCreated, nil
 }
+
+var errInProgress = errors.New("central: an upload of this packet is in progress; retry")
 
 func writeFileSync(dir, name string, data []byte) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -93,8 +93,16 @@ func TestLifecycleAndReopen(t *testing.T) {
 	if _, err := s.Sealed(e); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("sealed file after purge: %v", err)
 	}
-	a, _ := s.Audit(0, 100)
-	if len(a) != 5+1+1+1 {
+	if err := s.MarkAcknowledged(ids[1], []byte("r2")); err != nil {
+		t.Fatal(err)
+	}
+	for want, round := range []int{1, 0} {
+		if n, err := s.Purge(time.Now().Add(time.Hour), time.Minute); n != round || err != nil {
+			t.Fatalf("purge round %d: %d %v", want, n, err)
+		}
+	}
+	a, _ := s.Audit(time.Time{}, 100)
+	if len(a) != 5+1+1+1+2 {
 		t.Fatalf("audit has %d entries", len(a))
 	}
 }

@@ -3,7 +3,6 @@ package outbox
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"time"
 
@@ -48,7 +47,6 @@ type Entry struct {
 
 // AuditEntry is one line of the station's audit trail, kept in the same store.
 type AuditEntry struct {
-	Seq      uint64    `json:"seq"`
 	Time     time.Time `json:"time"`
 	Event    string    `json:"event"`
 	PacketID string    `json:"packet_id"`
@@ -74,12 +72,16 @@ type chainState struct {
 var (
 	keyChain = []byte("m/chain")
 	keyHead  = []byte("m/head")
-	keyAudit = []byte("m/auditseq")
 )
 
-func queueKey(id string) []byte      { return []byte("q/" + id) }
-func enrollKey(id string) []byte     { return []byte("e/" + id) }
-func auditKey(seq uint64) []byte     { return binary.BigEndian.AppendUint64([]byte("a/"), seq) }
+func queueKey(id string) []byte  { return []byte("q/" + id) }
+func enrollKey(id string) []byte { return []byte("e/" + id) }
+
+// auditKey orders the audit trail by time; the packet id and event keep keys unique without a
+// shared counter (which would make concurrent transactions conflict).
+func auditKey(t time.Time, id, event string) []byte {
+	return append(binary.BigEndian.AppendUint64([]byte("a/"), uint64(t.UnixNano())), "/"+id+"/"+event...)
+}
 func idFromQueueKey(k []byte) string { return string(k[2:]) }
 
 // Chain returns the last committed counter and chain hash (zero before the first packet).
@@ -104,8 +106,6 @@ func (s *Store) Commit(e Enrollment) error {
 	now := time.Now().UTC()
 	q := Entry{ID: e.ID, State: Queued, ContentHash: e.ContentHash, SealedHash: sealedHash,
 		SealedSize: int64(len(e.Sealed)), Counter: e.Counter, Created: now, NextAttempt: now}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	err = s.update("commit", func(txn *badger.Txn) error {
 		if err := s.put(txn, enrollKey(e.ID), e.Manifest); err != nil {
 			return err
@@ -130,26 +130,20 @@ func (s *Store) Commit(e Enrollment) error {
 	if err != nil {
 		return fmt.Errorf("outbox: commit %s: %w", e.ID, err)
 	}
+	s.mu.Lock()
 	s.counts[Queued]++
+	s.mu.Unlock()
 	return nil
 }
 
 func (s *Store) audit(txn *badger.Txn, now time.Time, event, id, detail string) error {
-	var seq uint64
-	if _, err := s.get(txn, keyAudit, &seq); err != nil {
-		return err
-	}
-	seq++
-	if err := s.put(txn, keyAudit, seq); err != nil {
-		return err
-	}
-	return s.put(txn, auditKey(seq), AuditEntry{seq, now, event, id, detail})
+	return s.put(txn, auditKey(now, id, event), AuditEntry{now, event, id, detail})
 }
 
-// transition applies fn to the entry with id inside one transaction, with an audit line.
+// transition applies fn to the entry with id inside one transaction, with an audit line
+// (unless event is ""). Transitions of different packets commit concurrently, so Badger can
+// share one fsync among them; transitions of one packet are serialised by conflict detection.
 func (s *Store) transition(id, event string, fn func(e *Entry) (detail string, err error)) (Entry, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var e Entry
 	var from State
 	err := s.update(event, func(txn *badger.Txn) error {
@@ -168,14 +162,21 @@ func (s *Store) transition(id, event string, fn func(e *Entry) (detail string, e
 		if err := s.put(txn, queueKey(id), e); err != nil {
 			return err
 		}
-		if event == "" {
-			return nil
+		if event != "" {
+			if err := s.audit(txn, time.Now().UTC(), event, id, detail); err != nil {
+				return err
+			}
 		}
-		return s.audit(txn, time.Now().UTC(), event, id, detail)
+		if e.State != from && !e.State.Unsent() {
+			return s.advanceHead(txn)
+		}
+		return nil
 	})
 	if err == nil && from != e.State {
+		s.mu.Lock()
 		s.counts[from]--
 		s.counts[e.State]++
+		s.mu.Unlock()
 	}
 	return e, err
 }
@@ -225,9 +226,6 @@ func (s *Store) MarkAcknowledged(id string, receipt []byte) error {
 		e.State, e.Receipt, e.AckedAt, e.LastError = Acknowledged, receipt, time.Now().UTC(), ""
 		return "", nil
 	})
-	if err == nil {
-		err = s.advanceHead()
-	}
 	return err
 }
 
@@ -260,119 +258,30 @@ func (s *Store) head(txn *badger.Txn) ([]byte, error) {
 	return queueKey(h), nil
 }
 
-// advanceHead moves the head cursor past acknowledged and purged entries.
-func (s *Store) advanceHead() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.update("advance head", func(txn *badger.Txn) error {
-		start, err := s.head(txn)
-		if err != nil {
+// advanceHead moves the head cursor past acknowledged and purged entries, inside txn (whose
+// own pending writes the iterator sees).
+func (s *Store) advanceHead(txn *badger.Txn) error {
+	start, err := s.head(txn)
+	if err != nil {
+		return err
+	}
+	it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte("q/")})
+	defer it.Close()
+	newHead := ""
+	for it.Seek(start); it.Valid(); it.Next() {
+		var e Entry
+		k := it.Item().KeyCopy(nil)
+		if err := it.Item().Value(func(v []byte) error { return s.open(k, v, &e) }); err != nil {
 			return err
 		}
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: []byte("q/")})
-		defer it.Close()
-		newHead := ""
-		for it.Seek(start); it.Valid(); it.Next() {
-			var e Entry
-			if err := it.Item().Value(func(v []byte) error { return s.open(it.Item().KeyCopy(nil), v, &e) }); err != nil {
-				return err
-			}
-			if e.State.Unsent() {
-				newHead = e.ID
-				break
-			}
-			newHead = e.ID + "\x00" // past the last entry
+		if e.State.Unsent() {
+			newHead = e.ID
+			break
 		}
-		if k := queueKey(newHead); newHead == "" || bytes.Equal(k, start) {
-			return nil
-		}
-		return s.put(txn, keyHead, newHead)
-	})
-}
-
-// Get returns one queue entry.
-func (s *Store) Get(id string) (Entry, error) {
-	var e Entry
-	err := s.view("get", func(txn *badger.Txn) error {
-		found, err := s.get(txn, queueKey(id), &e)
-		if err == nil && !found {
-			err = fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
-		return err
-	})
-	return e, err
-}
-
-// Scan calls fn for queue entries in id (= time) order. With fromHead it starts at the head
-// cursor (skipping the acknowledged past); fn returns false to stop.
-func (s *Store) Scan(fromHead bool, fn func(e Entry) bool) error {
-	return s.view("scan", func(txn *badger.Txn) error {
-		start := []byte("q/")
-		if fromHead {
-			var err error
-			if start, err = s.head(txn); err != nil {
-				return err
-			}
-		}
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 64, Prefix: []byte("q/")})
-		defer it.Close()
-		for it.Seek(start); it.Valid(); it.Next() {
-			var e Entry
-			k := it.Item().KeyCopy(nil)
-			if err := it.Item().Value(func(v []byte) error { return s.open(k, v, &e) }); err != nil {
-				return err
-			}
-			if !fn(e) {
-				return nil
-			}
-		}
+		newHead = e.ID + "\x00" // past the last entry
+	}
+	if newHead == "" || bytes.Equal(queueKey(newHead), start) {
 		return nil
-	})
+	}
+	return s.put(txn, keyHead, newHead)
 }
-
-// Due returns up to limit queued packets whose next attempt is due at now, oldest first,
-// skipping ids for which skip returns true (those already in flight).
-func (s *Store) Due(now time.Time, limit int, skip func(id string) bool) ([]Entry, error) {
-	var out []Entry
-	err := s.Scan(true, func(e Entry) bool {
-		if (e.State == Queued || e.State == Sending) && !e.NextAttempt.After(now) && !skip(e.ID) {
-			out = append(out, e)
-		}
-		return len(out) < limit
-	})
-	return out, err
-}
-
-// Audit returns the audit trail entries with sequence numbers above after, up to limit.
-func (s *Store) Audit(after uint64, limit int) ([]AuditEntry, error) {
-	var out []AuditEntry
-	err := s.view("audit", func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: []byte("a/")})
-		defer it.Close()
-		for it.Seek(auditKey(after + 1)); it.Valid() && len(out) < limit; it.Next() {
-			var a AuditEntry
-			k := it.Item().KeyCopy(nil)
-			if err := it.Item().Value(func(v []byte) error { return s.open(k, v, &a) }); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return nil
-	})
-	return out, err
-}
-
-// Manifest returns the signed manifest stored for a packet.
-func (s *Store) Manifest(id string) ([]byte, error) {
-	var m []byte
-	err := s.view("manifest", func(txn *badger.Txn) error {
-		found, err := s.get(txn, enrollKey(id), &m)
-		if err == nil && !found {
-			err = fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
-		return err
-	})
-	return m, err
-}
-
-var errStop = errors.New("stop")

@@ -3,6 +3,8 @@ package outbox
 import (
 	"fmt"
 	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
 )
 
 // recover brings the store to a consistent state after a crash: entries caught in "sending"
@@ -52,16 +54,30 @@ func (s *Store) recover() error {
 	for _, id := range missing {
 		s.log.Error("outbox: sealed file missing for an unsent packet", "packet", id)
 	}
-	return s.advanceHead()
+	return s.update("advance head", s.advanceHead)
 }
+
+var keyPurgeHead = []byte("m/purgehead")
 
 // Purge deletes the sealed files of packets acknowledged before now-retention and marks them
 // purged; the queue entry and its receipt stay as evidence. It returns how many it purged.
+// Scans start at a persisted purge cursor (everything before it is purged already).
 func (s *Store) Purge(now time.Time, retention time.Duration) (int, error) {
 	var ids []string
-	err := s.Scan(false, func(e Entry) bool {
-		if e.State == Acknowledged && len(e.Receipt) > 0 && now.Sub(e.AckedAt) >= retention {
+	var start string
+	if err := s.view("purge head", func(txn *badger.Txn) error { _, err := s.get(txn, keyPurgeHead, &start); return err }); err != nil {
+		return 0, err
+	}
+	newHead, settled := start, true
+	err := s.scanFrom(queueKey(start), func(e Entry) bool {
+		eligible := e.State == Acknowledged && len(e.Receipt) > 0 && now.Sub(e.AckedAt) >= retention
+		if eligible {
 			ids = append(ids, e.ID)
+		}
+		if settled && (eligible || e.State == Purged) {
+			newHead = e.ID + "\x00"
+		} else {
+			settled = false
 		}
 		return true
 	})
@@ -76,7 +92,10 @@ func (s *Store) Purge(now time.Time, retention time.Duration) (int, error) {
 			return i, err
 		}
 	}
-	return len(ids), nil
+	if newHead != start {
+		err = s.update("purge head", func(txn *badger.Txn) error { return s.put(txn, keyPurgeHead, newHead) })
+	}
+	return len(ids), err
 }
 
 func (s *Store) markPurged(id string) error {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	badger "github.com/dgraph-io/badger/v4"
 	"golang.org/x/sys/unix"
 )
 
@@ -113,6 +114,11 @@ func (s *Store) probe() {
 	start := time.Now()
 	h := Health{LastProbe: start}
 	err := s.guard("storage probe", func() error {
+		if err := s.db.Update(func(txn *badger.Txn) error {
+			return s.put(txn, []byte("m/probe"), start.UTC())
+		}); err != nil {
+			return err
+		}
 		p := filepath.Join(s.opt.Dir, "probe")
 		if err := os.WriteFile(p, []byte(start.UTC().Format(time.RFC3339Nano)), 0o600); err != nil {
 			return err

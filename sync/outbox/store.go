@@ -61,7 +61,7 @@ type Store struct {
 	blobDir string
 	log     *slog.Logger
 
-	mu       stdsync.Mutex // serialises queue transitions and the chain state
+	mu       stdsync.Mutex // guards counts
 	counts   map[State]int
 	failErr  atomic.Pointer[error]
 	failed   chan struct{}
@@ -243,13 +243,21 @@ func (s *Store) get(txn *badger.Txn, key []byte, v any) (found bool, err error) 
 	return true, item.Value(func(val []byte) error { return s.open(key, val, v) })
 }
 
-// update runs a read-write transaction under the deadline and marks the store busy.
+// update runs a read-write transaction under the deadline and marks the store busy. A
+// transaction that lost a race with a concurrent one (Badger's conflict detection) is re-run.
 func (s *Store) update(op string, fn func(txn *badger.Txn) error) error {
 	if s.closed.Load() {
 		return ErrClosed
 	}
 	s.lastOp.Store(time.Now().UnixNano())
-	return s.guard(op, func() error { return s.db.Update(fn) })
+	return s.guard(op, func() error {
+		for attempt := 0; ; attempt++ {
+			err := s.db.Update(fn)
+			if !errors.Is(err, badger.ErrConflict) || attempt == 50 {
+				return err
+			}
+		}
+	})
 }
 
 func (s *Store) view(op string, fn func(txn *badger.Txn) error) error {

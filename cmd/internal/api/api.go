@@ -31,6 +31,8 @@ type Status struct {
 	StoragePath string `json:"storage_path"`
 	// Devices counts the configured devices by state (loaded, skipped, failed, pending).
 	Devices map[drivers.State]int `json:"devices"`
+	// Drivers lists the drivers compiled into this daemon.
+	Drivers []string `json:"drivers"`
 	// LastReload is when the configuration was last reloaded (zero if never) and
 	// LastReloadError why the last attempt failed (empty if it worked).
 	LastReload      time.Time `json:"last_reload,omitzero"`

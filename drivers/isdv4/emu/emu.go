@@ -49,6 +49,9 @@ type Options struct {
 	Motion Motion
 	// Seed makes garbage and noise reproducible.
 	Seed uint64
+	// SamplingAtStart starts the sensor sampling, as many do at power-up, so the
+	// driver finds pen packets on the line before it has said anything.
+	SamplingAtStart bool
 }
 
 func (o *Options) withDefaults() Options {
@@ -101,6 +104,9 @@ func Start(opts *Options) (*Emulator, error) {
 		rng:        rand.New(rand.NewPCG(o.Seed, 0x15d4)),
 	}
 	close(e.idle)
+	if o.SamplingAtStart {
+		e.setSampling(true)
+	}
 	e.wg.Add(2)
 	go e.readLoop()
 	go e.sendLoop()

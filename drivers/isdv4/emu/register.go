@@ -15,8 +15,9 @@ func init() {
 }
 
 // startRegistered starts an emulator for the demo and the CLI. Options: "baud" (the
-// sensor's rate, default 19200) and "sign" (a delay such as "1s": each time sampling
-// starts, the demo signature is drawn after it; "off" draws nothing; default "1s").
+// sensor's rate, default 19200), "sign" (a delay such as "1s": each time sampling
+// starts, the demo signature is drawn after it; "off" draws nothing; default "1s") and
+// "speed" (the pen's speed in mm/s, default 80).
 func startRegistered(ctx context.Context, opts drivers.Options) (string, io.Closer, error) {
 	var o Options
 	if s, ok := opts["baud"]; ok {
@@ -25,6 +26,13 @@ func startRegistered(ctx context.Context, opts drivers.Options) (string, io.Clos
 			return "", nil, fmt.Errorf("isdv4/emu: option baud=%q is not a baud rate", s)
 		}
 		o.BaudRate = b
+	}
+	if s, ok := opts["speed"]; ok {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || v <= 0 {
+			return "", nil, fmt.Errorf("isdv4/emu: option speed=%q is not a speed in mm/s", s)
+		}
+		o.Motion.Speed = v
 	}
 	delay := time.Second
 	if s, ok := opts["sign"]; ok && s != "off" {

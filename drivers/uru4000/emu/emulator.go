@@ -42,6 +42,11 @@ type Options struct {
 	KeyNumber byte
 	// RebootReads is how many HWSTAT reads a power reboot takes. Default 3.
 	RebootReads int
+	// CaptureWait is how long a capture-mode write waits for the driver's bulk read
+	// (which a driver must submit first) before counting it in
+	// Stats.CaptureWithoutRead. Default 500 ms: generous, so that a correct driver on
+	// a loaded machine is not blamed.
+	CaptureWait time.Duration
 	// Demo makes the emulator present generated fingerprints by itself.
 	Demo bool
 	// DemoDelay is how long after the driver starts awaiting a finger the demo
@@ -85,14 +90,15 @@ type Emulator struct {
 	window      []byte // what the sensor sees, in the finished image's orientation
 	finger      bool
 	irq         []uint16
-	bulkWaiting int
+	bulkWaiting int // bulk reads waiting now
+	bulkReads   int // bulk reads ever made
 	halted      map[uint8]bool
 	faults      []armed
 	garbageNext bool // a 0x0800 event ruined the next frame
 	unplugged   bool
 	closed      bool
 	stats       Stats
-	timers      []*time.Timer
+	demo        *time.Timer // the pending demo action, if any
 	demoN       uint64
 	transcript  []string
 }
@@ -122,6 +128,9 @@ func New(opts Options) (*Emulator, error) {
 	}
 	if opts.RebootReads <= 0 {
 		opts.RebootReads = 3
+	}
+	if opts.CaptureWait <= 0 {
+		opts.CaptureWait = 500 * time.Millisecond
 	}
 	if opts.DemoDelay <= 0 {
 		opts.DemoDelay = 1500 * time.Millisecond
@@ -243,12 +252,12 @@ func (e *Emulator) notify() {
 	e.changed = make(chan struct{})
 }
 
-// stopTimers cancels pending demo actions. Called with mu held.
+// stopTimers cancels the pending demo action. Called with mu held.
 func (e *Emulator) stopTimers() {
-	for _, t := range e.timers {
-		t.Stop()
+	if e.demo != nil {
+		e.demo.Stop()
+		e.demo = nil
 	}
-	e.timers = nil
 }
 
 // gone reports the error for a reader that is unplugged or closed. Called with mu held.

@@ -141,9 +141,12 @@ func (e *Emulator) writeMode(ctx context.Context, m byte) {
 // awaitBulkRead gives a driver's bulk read a moment to arrive after capture mode is
 // set, and counts it missing if it does not. Called with mu held.
 func (e *Emulator) awaitBulkRead(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, captureWait)
+	ctx, cancel := context.WithTimeout(ctx, e.opts.CaptureWait)
 	defer cancel()
-	for e.bulkWaiting == 0 {
+	// A read arriving during the wait may take its frame and finish before this
+	// goroutine looks again: count arrivals, not just reads still waiting.
+	arrived := e.bulkReads
+	for e.bulkWaiting == 0 && e.bulkReads == arrived {
 		if e.wait(ctx) != nil || e.gone() != nil {
 			e.stats.CaptureWithoutRead++
 			return
@@ -157,7 +160,9 @@ func (e *Emulator) queue(evs ...uint16) {
 	e.notify()
 }
 
-// after runs f after d unless the reader is reset or closed first. Called with mu held.
+// after runs the demo action f after d, replacing any pending one, unless the
+// reader is reset or closed first. Called with mu held.
 func (e *Emulator) after(d time.Duration, f func()) {
-	e.timers = append(e.timers, time.AfterFunc(d, f))
+	e.stopTimers()
+	e.demo = time.AfterFunc(d, f)
 }

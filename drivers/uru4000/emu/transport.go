@@ -18,10 +18,6 @@ const (
 	featureHalt      = 0x00
 )
 
-// captureWait is how long a capture-mode write waits for the driver's bulk read to
-// arrive before counting it as missing.
-const captureWait = 50 * time.Millisecond
-
 // Control answers a control transfer: register reads and writes (vendor request 4)
 // and CLEAR_FEATURE(ENDPOINT_HALT). Anything else stalls, as the reader does.
 func (e *Emulator) Control(ctx context.Context, rType, request uint8, value, index uint16, data []byte) (int, error) {
@@ -116,6 +112,7 @@ func (e *Emulator) readInterrupt(ctx context.Context, buf []byte) (int, error) {
 			return deliver(buf, report(ev))
 		}
 		if err := e.wait(ctx); err != nil {
+			e.logf("interrupt %s", endedBy(err))
 			return 0, err
 		}
 	}
@@ -130,6 +127,7 @@ func (e *Emulator) readBulk(ctx context.Context, buf []byte) (int, error) {
 		return 0, err
 	}
 	e.bulkWaiting++
+	e.bulkReads++
 	e.logf("bulk submit %d", len(buf))
 	e.notify()
 	defer func() { e.bulkWaiting-- }()
@@ -175,6 +173,14 @@ func (e *Emulator) wait(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctxError(ctx)
 	}
+}
+
+// endedBy names how a transfer that ctxError ended, ended.
+func endedBy(err error) string {
+	if errors.Is(err, usb.ErrTimeout) {
+		return "timed out"
+	}
+	return "cancelled"
 }
 
 // ctxError maps the end of a transfer's context to the usb sentinel.

@@ -78,18 +78,13 @@ func (e *Env) StationOptions(t testing.TB, dataDir, addr string) stsync.Options 
 
 // Options loads a station directory into test-friendly Options (small Badger, fast backoff).
 func Options(stationDir, dataDir, addr string) (stsync.Options, error) {
-	s, err := pki.LoadStation(stationDir)
+	opt, err := stsync.OptionsFromDir(stationDir, dataDir, "https://"+addr)
 	if err != nil {
-		return stsync.Options{}, err
+		return opt, err
 	}
-	key, err := outbox.LoadKeyFile(s.OutboxKeyFile)
-	if err != nil {
-		return stsync.Options{}, err
-	}
-	return stsync.Options{
-		StationID: s.ID, SigningKey: s.Key, Recipient: s.Recipient,
-		Outbox:    outbox.Options{Dir: dataDir, Key: key, ReserveFree: 4 << 20, BallastSize: 1 << 20, ValueLogFileSize: 1 << 20, MemTableSize: 4 << 20},
-		CentreURL: "https://" + addr, TLS: pki.ClientTLS(s.TLS, s.CentreCA, "127.0.0.1"), CentreKey: s.CentreKey,
-		BackoffBase: 20 * time.Millisecond, BackoffMax: 500 * time.Millisecond, SlicePoll: -1, Timeout: 5 * time.Second,
-	}, nil
+	opt.Outbox.ReserveFree, opt.Outbox.BallastSize = 4<<20, 1<<20
+	opt.Outbox.ValueLogFileSize, opt.Outbox.MemTableSize = 1<<20, 4<<20
+	opt.BackoffBase, opt.BackoffMax = 20*time.Millisecond, 500*time.Millisecond
+	opt.SlicePoll, opt.Timeout = -1, 5*time.Second
+	return opt, nil
 }

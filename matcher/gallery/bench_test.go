@@ -1,0 +1,63 @@
+package gallery
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/enrolld/enrolld/matcher"
+)
+
+// BenchmarkStage1Scan measures the code scan alone; its MB/s is the rate over the codes.
+func BenchmarkStage1Scan(b *testing.B) {
+	g, all := testGallery(b, 20000, 10, 11)
+	r := rand.New(rand.NewPCG(1, 2))
+	fingers, err := prepareProbe(probeOf(r, all[0]))
+	if err != nil {
+		b.Fatal(err)
+	}
+	views := make([]*shardView, len(g.shards))
+	for i := range views {
+		views[i] = g.shards[i].view.Load()
+	}
+	b.SetBytes(20000 * Fingers * CodeBytes)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := stage1(context.Background(), views, fingers, 60); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSearch measures full ten-finger searches in a gallery of 5 000 persons.
+func BenchmarkSearch(b *testing.B) {
+	g, all := testGallery(b, 5000, 10, 12)
+	r := rand.New(rand.NewPCG(1, 3))
+	probe := probeOf(r, all[17])
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := g.Search(context.Background(), probe, SearchOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPrepareCompare measures the stage-2 cost of one candidate finger.
+func BenchmarkPrepareCompare(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 4))
+	a := randomFinger(r, 40)
+	pa, _ := matcher.PreparePacked(matcher.Pack(a))
+	pk := matcher.Pack(randomFinger(r, 40))
+	var c matcher.Comparator
+	b.Run("prepare", func(b *testing.B) {
+		for b.Loop() {
+			matcher.PreparePacked(pk)
+		}
+	})
+	pb, _ := matcher.PreparePacked(pk)
+	b.Run("compare", func(b *testing.B) {
+		for b.Loop() {
+			c.Compare(pa, pb)
+		}
+	})
+}

@@ -1,0 +1,195 @@
+package gallery
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"runtime"
+	"sort"
+
+	"github.com/enrolld/enrolld/matcher"
+)
+
+// stage1 scans the codes of every live person and returns the k best by fused code score.
+func stage1(ctx context.Context, views []*shardView, fingers []probeFinger, k int) ([]slotRef, error) {
+	heaps := make([]topK, runtime.GOMAXPROCS(0))
+	for i := range heaps {
+		heaps[i].k = k
+	}
+	err := parallel(ctx, len(views), func(w, si int) {
+		scanShard(views[si], int32(si), fingers, &heaps[w])
+	})
+	if err != nil {
+		return nil, err
+	}
+	all := topK{k: k}
+	for _, h := range heaps {
+		for _, r := range h.items {
+			all.offer(r)
+		}
+	}
+	return all.items, nil
+}
+
+// scanShard scores every live slot of one view into h.
+func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
+	const stride = Fingers * CodeWords
+	for slot := range v.n {
+		if v.dead[slot/64]>>(slot%64)&1 != 0 {
+			continue
+		}
+		codes := v.codes[slot*stride : slot*stride+stride]
+		ones := v.ones[slot*Fingers : slot*Fingers+Fingers]
+		var s float32
+		for i := range fingers {
+			p := &fingers[i]
+			if p.pos != 0 {
+				f := int(p.pos) - 1
+				if ones[f] != 0 {
+					s += codeScore(commonBits(&p.code, codes[f*CodeWords:]), p.ones, int(ones[f]))
+				}
+				continue
+			}
+			best := float32(math.Inf(-1))
+			for f := range Fingers {
+				if ones[f] != 0 {
+					best = max(best, codeScore(commonBits(&p.code, codes[f*CodeWords:]), p.ones, int(ones[f])))
+				}
+			}
+			if best > float32(math.Inf(-1)) {
+				s += best
+			}
+		}
+		if len(h.items) < h.k || s > h.items[0].score {
+			h.offer(slotRef{shard: si, slot: int32(slot), score: s})
+		}
+	}
+}
+
+// stage2 compares the candidates precisely and fuses their finger scores. Probes of more
+// than screenFingers fingers are compared in two passes: every candidate with the
+// screenFingers probe fingers of richest codes, then the refine best of those with all.
+func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
+	cmps := make([]matcher.Comparator, runtime.GOMAXPROCS(0))
+	screen := fingers
+	if len(fingers) > screenFingers {
+		screen = append([]probeFinger(nil), fingers...)
+		sort.SliceStable(screen, func(a, b int) bool { return screen[a].ones > screen[b].ones })
+		screen = screen[:screenFingers]
+	}
+	out := make([]Candidate, len(cands))
+	err := parallel(ctx, len(cands), func(w, i int) {
+		out[i] = compareCandidate(&cmps[w], fmr, views[cands[i].shard], int(cands[i].slot), screen, persons)
+	})
+	if err != nil || len(screen) == len(fingers) {
+		return out, err
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return out[order[a]].Score > out[order[b]].Score })
+	order = order[:min(refine, len(order))]
+	err = parallel(ctx, len(order), func(w, i int) {
+		c := cands[order[i]]
+		out[order[i]] = compareCandidate(&cmps[w], fmr, views[c.shard], int(c.slot), fingers, persons)
+	})
+	return out, err
+}
+
+// screenFingers is the number of probe fingers of the first stage-2 pass.
+const screenFingers = 3
+
+// compareCandidate scores one person against the probe fingers.
+func compareCandidate(c *matcher.Comparator, fmrOf func(float64) float64, v *shardView, slot int, fingers []probeFinger, persons int) Candidate {
+	cand := Candidate{SubjectID: v.ids[slot], Fingers: make([]FingerScore, len(fingers))}
+	var prep [Fingers]*matcher.Prepared
+	get := func(f int) *matcher.Prepared {
+		if prep[f] == nil {
+			if pk := v.template(slot, f); pk != nil {
+				prep[f], _ = matcher.PreparePacked(pk) // validated on Upsert and snapshot load
+			}
+		}
+		return prep[f]
+	}
+	fmrs := make([]float64, len(fingers))
+	for i, p := range fingers {
+		fs := FingerScore{Probe: p.pos}
+		tries := 1
+		if p.pos != 0 {
+			if gp := get(int(p.pos) - 1); gp != nil {
+				fs.Gallery, fs.Score = p.pos, c.Compare(p.prep, gp)
+			}
+		} else {
+			tries = 0
+			for f := range Fingers {
+				if gp := get(f); gp != nil {
+					tries++
+					if s := c.Compare(p.prep, gp); s > fs.Score || fs.Gallery == 0 {
+						fs.Gallery, fs.Score = uint8(f+1), s
+					}
+				}
+			}
+		}
+		cand.Fingers[i] = fs
+		fmrs[i] = min(1, fmrOf(fs.Score)*float64(max(tries, 1)))
+	}
+	fmr := FusedFMR(fmrs)
+	cand.Score = -10 * math.Log10(max(fmr, 1e-300))
+	cand.FPIR = min(1, fmr*float64(persons))
+	return cand
+}
+
+// FusedFMR combines the false-match rates of a probe's fingers into the false-match rate of
+// the person: the probability that independent impostor fingers give a product of rates at
+// most the observed product x = Π fmrᵢ. For k fingers that is x·Σ_{j<k} (−ln x)ʲ/j! (the
+// distribution of a product of k uniform variables), so adding fingers that score at chance
+// level does not make a person look more similar.
+func FusedFMR(fmrs []float64) float64 {
+	if len(fmrs) == 0 {
+		return 1
+	}
+	lx := 0.0
+	for _, f := range fmrs {
+		lx += math.Log(max(f, 1e-300))
+	}
+	if lx >= 0 {
+		return 1
+	}
+	sum, term := 0.0, 1.0
+	for j := range len(fmrs) {
+		if j > 0 {
+			term *= -lx / float64(j)
+		}
+		sum += term
+	}
+	return min(1, math.Exp(lx)*sum)
+}
+
+// topK keeps the k best slots in a min-heap on score.
+type topK struct {
+	k     int
+	items []slotRef
+}
+
+func (h *topK) Len() int           { return len(h.items) }
+func (h *topK) Less(a, b int) bool { return h.items[a].score < h.items[b].score }
+func (h *topK) Swap(a, b int)      { h.items[a], h.items[b] = h.items[b], h.items[a] }
+func (h *topK) Push(x any)         { h.items = append(h.items, x.(slotRef)) }
+func (h *topK) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
+
+// offer adds r if it is among the k best so far.
+func (h *topK) offer(r slotRef) {
+	if len(h.items) < h.k {
+		heap.Push(h, r)
+		return
+	}
+	if r.score > h.items[0].score {
+		h.items[0] = r
+		heap.Fix(h, 0)
+	}
+}
