@@ -187,8 +187,9 @@ func TestBrowserEnrollment(t *testing.T) {
 		chromedp.Click(`#form-missing button[type=submit]`, chromedp.ByQuery))
 	b.poll(`cur && cur.step === 'signature'`, 20*time.Second)
 	b.run(chromedp.Click(`#btn-signature`, chromedp.ByQuery))
+	b.poll(`(window.sigPoints || 0) > 50`, 30*time.Second)
+	b.shot("04-signature-drawn-live")
 	b.poll(`cur && cur.step === 'search'`, 60*time.Second)
-	b.shot("04-signature-drawn")
 	b.run(chromedp.Click(`#btn-search`, chromedp.ByQuery), chromedp.WaitVisible(`#search-hit`, chromedp.ByQuery))
 	b.shot("05-search-hit")
 	b.run(chromedp.SendKeys(`#form-continue input[name=justification]`, "different person: namesake, other date of birth", chromedp.ByQuery),
