@@ -90,6 +90,9 @@ type centreProc struct {
 	dir, addr string
 	key       ed25519.PublicKey
 	cmd       *exec.Cmd
+
+	cached     []central.Record
+	cachedSize int
 }
 
 // startCentre builds and starts enroll-central (init, then serve) and makes station st-1's keys.
@@ -129,11 +132,15 @@ func startCentre(t *testing.T, root string) (*centreProc, string) {
 	return c, stationDir
 }
 
-// index reads the centre's durable index (one JSON line per stored packet).
+// index reads the centre's durable index (one JSON line per stored packet), re-parsing it only
+// when it has grown.
 func (c *centreProc) index() []central.Record {
 	b, err := os.ReadFile(filepath.Join(c.dir, "store", "index.jsonl"))
 	if err != nil {
 		return nil
+	}
+	if len(b) == c.cachedSize {
+		return c.cached
 	}
 	var recs []central.Record
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
@@ -142,6 +149,7 @@ func (c *centreProc) index() []central.Record {
 			recs = append(recs, r)
 		}
 	}
+	c.cached, c.cachedSize = recs, len(b)
 	return recs
 }
 
