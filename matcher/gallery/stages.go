@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"math/bits"
 	"runtime"
 	"sort"
 
@@ -33,6 +34,16 @@ func stage1(ctx context.Context, views []*shardView, fingers []probeFinger, k in
 
 // scanShard scores every live slot of one view into h.
 func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
+	var sc scanner
+	if sc.init(fingers) {
+		sc.scanKnown(v, si, h)
+		return
+	}
+	scanGeneric(v, si, fingers, h)
+}
+
+// scanGeneric is scanShard for any probe, including fingers of unknown position.
+func scanGeneric(v *shardView, si int32, fingers []probeFinger, h *topK) {
 	const stride = Fingers * CodeWords
 	for slot := range v.n {
 		if v.dead[slot/64]>>(slot%64)&1 != 0 {
@@ -59,6 +70,67 @@ func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
 			if best > float32(math.Inf(-1)) {
 				s += best
 			}
+		}
+		if len(h.items) < h.k || s > h.items[0].score {
+			h.offer(slotRef{shard: si, slot: int32(slot), score: s})
+		}
+	}
+}
+
+// scanner is the fast path of the scan for probes whose fingers all have known positions:
+// per probe finger, its code, density terms and the word offset of the gallery finger.
+type scanner struct {
+	n     int
+	code  [Fingers]Code
+	off   [Fingers]int
+	fidx  [Fingers]int
+	pOnes [Fingers]int
+	pInv  [Fingers]float32
+}
+
+// init fills the scanner; it reports false if a finger has an unknown position or fingers
+// repeat beyond ten.
+func (sc *scanner) init(fingers []probeFinger) bool {
+	if len(fingers) > Fingers {
+		return false
+	}
+	for i, p := range fingers {
+		if p.pos == 0 {
+			return false
+		}
+		sc.code[i] = p.code
+		sc.fidx[i] = int(p.pos) - 1
+		sc.off[i] = sc.fidx[i] * CodeWords
+		sc.pOnes[i] = p.ones
+		sc.pInv[i] = invSqrt[p.ones]
+	}
+	sc.n = len(fingers)
+	return true
+}
+
+// scanKnown is scanShard's loop for known positions.
+func (sc *scanner) scanKnown(v *shardView, si int32, h *topK) {
+	const stride = Fingers * CodeWords
+	codes, ones, dead := v.codes, v.ones, v.dead
+	for slot := range v.n {
+		if dead[slot>>6]>>(slot&63)&1 != 0 {
+			continue
+		}
+		base := slot * stride
+		o := ones[slot*Fingers : slot*Fingers+Fingers]
+		var s float32
+		for i := 0; i < sc.n; i++ {
+			gOnes := int(o[sc.fidx[i]])
+			if gOnes == 0 {
+				continue
+			}
+			g := codes[base+sc.off[i] : base+sc.off[i]+CodeWords : base+sc.off[i]+CodeWords]
+			p := &sc.code[i]
+			n := bits.OnesCount64(p[0]&g[0]) + bits.OnesCount64(p[1]&g[1]) +
+				bits.OnesCount64(p[2]&g[2]) + bits.OnesCount64(p[3]&g[3]) +
+				bits.OnesCount64(p[4]&g[4]) + bits.OnesCount64(p[5]&g[5]) +
+				bits.OnesCount64(p[6]&g[6]) + bits.OnesCount64(p[7]&g[7])
+			s += float32(n*CodeBits-sc.pOnes[i]*gOnes) * sc.pInv[i] * invSqrt[gOnes]
 		}
 		if len(h.items) < h.k || s > h.items[0].score {
 			h.offer(slotRef{shard: si, slot: int32(slot), score: s})
