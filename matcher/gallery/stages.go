@@ -141,7 +141,7 @@ func (sc *scanner) scanKnown(v *shardView, si int32, h *topK) {
 // stage2 compares the candidates precisely and fuses their finger scores, in passes of
 // growing finger count and shrinking candidate count: probe fingers are ordered by the
 // richness of their codes; pass 1 compares every candidate on the first finger, pass 2
-// the best max(20, K/4) on the first three, pass 3 the best refine on all (passes that would
+// the best max(3, K/4) on the first three, pass 3 the best refine on all (passes that would
 // add no finger are skipped). A candidate keeps the finger scores of the last pass it
 // reached; its fused score counts only those, so later passes can only confirm a person.
 func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
@@ -156,7 +156,7 @@ func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, 
 	}
 	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
 	type pass struct{ fingers, keep int }
-	passes := []pass{{1, len(cands)}, {3, max(20, len(cands)/4)}, {len(fingers), refine}}
+	passes := []pass{{1, len(cands)}, {3, max(3, len(cands)/4)}, {len(fingers), refine}}
 	done := 0
 	for pi, ps := range passes {
 		nf := min(ps.fingers, len(fingers))
@@ -227,14 +227,14 @@ func compareFinger(c *matcher.Comparator, fmrOf func(float64) float64, p probeFi
 	tries := 1
 	if p.pos != 0 {
 		if gp := get(int(p.pos) - 1); gp != nil {
-			fs.Gallery, fs.Score = p.pos, c.Compare(p.prep, gp)
+			fs.Gallery, fs.Score = p.pos, c.Compare(p.prepared(), gp)
 		}
 	} else {
 		tries = 0
 		for f := range Fingers {
 			if gp := get(f); gp != nil {
 				tries++
-				if s := c.Compare(p.prep, gp); s > fs.Score || fs.Gallery == 0 {
+				if s := c.Compare(p.prepared(), gp); s > fs.Score || fs.Gallery == 0 {
 					fs.Gallery, fs.Score = uint8(f+1), s
 				}
 			}
