@@ -415,3 +415,23 @@ func TestScanFastPathMatchesGeneric(t *testing.T) {
 		}
 	}
 }
+
+func TestSmallKHasNoEmptyCandidates(t *testing.T) {
+	g, all := testGallery(t, 40, 10, 17)
+	r := rand.New(rand.NewPCG(6, 6))
+	res, err := g.Search(context.Background(), probeOf(r, all[2]), SearchOptions{Candidates: 3, Refine: 5, Results: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Compared != len(res.Candidates) || res.Compared == 0 || res.Compared > 3 {
+		t.Fatalf("compared %d, %d candidates", res.Compared, len(res.Candidates))
+	}
+	for _, c := range res.Candidates {
+		if c.SubjectID == "" || len(c.Fingers) == 0 {
+			t.Fatalf("empty candidate %+v", c)
+		}
+	}
+	if res.Candidates[0].SubjectID != "S00002" {
+		t.Fatalf("rank 1 %s", res.Candidates[0].SubjectID)
+	}
+}

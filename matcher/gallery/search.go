@@ -113,7 +113,7 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 		return nil, err
 	}
 	res.Stage1, res.Stage2 = t1.Sub(t0), time.Since(t1)
-	res.Compared = len(cands)
+	res.Compared = len(scored)
 	sort.SliceStable(scored, func(a, b int) bool { return scored[a].Score > scored[b].Score })
 	res.Candidates = scored[:min(len(scored), o.Results)]
 	res.Hit = len(res.Candidates) > 0 && res.Candidates[0].FPIR <= o.TargetFPIR

@@ -184,7 +184,13 @@ func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, 
 		}
 		done = nf
 	}
-	return out, nil
+	kept := out[:0]
+	for _, c := range out {
+		if c.SubjectID != "" { // candidates no pass reached
+			kept = append(kept, c)
+		}
+	}
+	return kept, nil
 }
 
 // fingerResult caches one probe finger's comparison with one candidate across passes.
