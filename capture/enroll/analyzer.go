@@ -3,6 +3,7 @@ package enroll
 import (
 	"context"
 	"image"
+	stdsync "sync"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/matcher"
@@ -24,4 +25,18 @@ func (ExtractAnalyzer) AnalyzeFinger(ctx context.Context, img *capture.FingerIma
 		return nil, err
 	}
 	return &FingerAnalysis{Quality: int(res.Quality.Score), Template: res.Template, Prepared: matcher.Prepare(res.Template)}, nil
+}
+
+// SharedComparer is a Comparer safe for concurrent use: it serialises a single
+// matcher.Comparator (whose scratch buffers cannot be shared) between sessions.
+type SharedComparer struct {
+	mu stdsync.Mutex
+	c  matcher.Comparator
+}
+
+// Compare implements Comparer.
+func (s *SharedComparer) Compare(a, b *matcher.Prepared) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.c.Compare(a, b)
 }

@@ -43,7 +43,7 @@ type FingerStatus struct {
 	Position int    `json:"position"`
 	Finger   string `json:"finger"`
 	Captured bool   `json:"captured"`
-	Quality  int    `json:"quality,omitempty"`
+	Quality  int    `json:"quality"`
 	Attempts int    `json:"attempts"`
 	Low      bool   `json:"low_quality,omitempty"`
 	Missing  string `json:"missing,omitempty"` // exception code

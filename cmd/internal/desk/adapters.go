@@ -2,11 +2,15 @@ package desk
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/enrolld/enrolld/capture"
+	"github.com/enrolld/enrolld/capture/audit"
 	"github.com/enrolld/enrolld/capture/enroll"
 	"github.com/enrolld/enrolld/capture/face"
 	"github.com/enrolld/enrolld/drivers"
+	"github.com/enrolld/enrolld/matcher"
+	"github.com/enrolld/enrolld/matcher/gallery"
 	"github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/packet"
 )
@@ -29,15 +33,57 @@ func (a faceAdapter) CheckFace(ctx context.Context, st *capture.Still) (*enroll.
 	return out, nil
 }
 
-// StationOutbox adapts the store-and-forward station: the transaction becomes the packet's
-// only part, committed with its queue and audit entries in one transaction.
-func StationOutbox(st *sync.Station) enroll.Outbox { return stationAdapter{st} }
+// AuditHeadType is the content type of the packet part that carries the desk audit log's
+// head ({"seq":…,"hash":…}) to the centre with every enrollment.
+const AuditHeadType = "application/vnd.enrolld.audit-head+json"
 
-type stationAdapter struct{ st *sync.Station }
+// StationOutbox adapts the store-and-forward station: the transaction becomes the packet's
+// first part, committed with its queue and audit entries in one Badger transaction; when
+// head is not nil, the audit log's head at the time of the commit travels as a second part.
+func StationOutbox(st *sync.Station, head func() audit.Head) enroll.Outbox {
+	return stationAdapter{st, head}
+}
+
+type stationAdapter struct {
+	st   *sync.Station
+	head func() audit.Head
+}
 
 func (a stationAdapter) Commit(ctx context.Context, p enroll.Packet) (string, error) {
-	return a.st.Enroll(ctx, sync.Enrollment{OperatorID: p.OperatorID, CaptureTimes: p.CaptureTimes,
-		Parts: []packet.Part{{ContentType: p.ContentType, Data: p.Transaction}}})
+	parts := []packet.Part{{ContentType: p.ContentType, Data: p.Transaction}}
+	if a.head != nil {
+		h, _ := json.Marshal(a.head())
+		parts = append(parts, packet.Part{ContentType: AuditHeadType, Data: h})
+	}
+	return a.st.Enroll(ctx, sync.Enrollment{OperatorID: p.OperatorID, CaptureTimes: p.CaptureTimes, Parts: parts})
+}
+
+// GallerySearcher adapts the 1:N gallery: the candidates of a hit (those within the
+// options' false-positive identification rate), none otherwise.
+func GallerySearcher(g *gallery.Gallery, o gallery.SearchOptions) enroll.Searcher {
+	if o.TargetFPIR == 0 {
+		o.TargetFPIR = 0.01
+	}
+	return galleryAdapter{g, o}
+}
+
+type galleryAdapter struct {
+	g *gallery.Gallery
+	o gallery.SearchOptions
+}
+
+func (a galleryAdapter) Search(ctx context.Context, probes []*matcher.Template) ([]enroll.Candidate, error) {
+	res, err := a.g.Search(ctx, probes, a.o)
+	if err != nil || !res.Hit {
+		return nil, err
+	}
+	var out []enroll.Candidate
+	for _, c := range res.Candidates {
+		if c.FPIR <= a.o.TargetFPIR {
+			out = append(out, enroll.Candidate{SubjectID: c.SubjectID, Score: c.Score})
+		}
+	}
+	return out, nil
 }
 
 // ManagerDevices gives the desk the first loaded device of each class of a device manager.

@@ -224,3 +224,29 @@ func TestEnrollmentOverAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigValidate(t *testing.T) {
+	c := Config{ORI: "ST01", Accounts: []Account{{ID: "a", Role: enroll.RoleOfficer, PasswordHash: "plain"}}, MinFingerQuality: 101,
+		Profiles: []enroll.Profile{{Name: "x", Fingers: []int{12}}}}
+	err := c.Validate()
+	for _, want := range []string{"desk.accounts", "desk.profiles[0]", "min_finger_quality"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate = %v, want a problem with %s", err, want)
+		}
+	}
+	if err := (&Config{ORI: "ST01", DemoAccounts: true}).Validate(); err != nil {
+		t.Errorf("demo config: %v", err)
+	}
+	accts, pws, err := DemoAccounts()
+	if err != nil || len(accts) != 2 || pws["demo-officer"] == "" || pws["demo-officer"] == pws["demo-supervisor"] {
+		t.Fatalf("DemoAccounts: %v %v", accts, err)
+	}
+	if err := CheckAccounts(accts, 0); err != nil {
+		t.Fatal(err)
+	}
+	var o Options
+	(&Config{ORI: "ST01"}).Apply(&o)
+	if len(o.Profiles) != 2 || o.Enroll.Builder == nil {
+		t.Errorf("Apply: %+v", o)
+	}
+}

@@ -65,6 +65,7 @@ func (s *Server) servePreview(w http.ResponseWriter, r *http.Request, u *userSes
 func (s *Server) answer(ctx context.Context, hub *hub, offer offerRequest) (string, error) {
 	var se webrtc.SettingEngine
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
+	se.SetIncludeLoopbackCandidate(true) // the page often runs on the station itself
 	api := webrtc.NewAPI(webrtc.WithSettingEngine(se))
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {

@@ -98,6 +98,11 @@ function renderFingers(sum) {
 function renderReview(sum) {
   const r = $('review'); r.textContent = '';
   const add = (t) => { const p = document.createElement('p'); p.textContent = t; r.append(p); };
+  const row = $('review-images'); row.textContent = ''; // below the commit button: loading images do not move it
+  const img = (src, alt) => { const i = document.createElement('img'); i.src = src; i.alt = alt; i.className = 'review-img'; row.append(i); };
+  if (sum.face) img(`${API}enrollments/${sum.id}/face.jpg`, 'Accepted photo');
+  for (const f of sum.fingers || []) if (f.captured) img(`${API}enrollments/${sum.id}/fingers/${f.position}`, f.finger);
+  if (sum.signature) img(`${API}enrollments/${sum.id}/signature.png`, 'Signature');
   add('Face: ' + (sum.face ? 'accepted' : 'not in this profile'));
   add('Fingers: ' + (sum.fingers || []).map((f) => f.finger + ' ' + (f.captured ? 'q' + f.quality : f.missing || '—')).join(', '));
   add('Signature: ' + (sum.signature ? 'accepted' : 'none'));
@@ -137,7 +142,7 @@ async function startPreview() {
     const blob = new Blob(fr.chunks, { type: 'image/jpeg' });
     try {
       const bmp = await createImageBitmap(blob);
-      const c = $('preview'); if (c.width !== bmp.width) { c.width = bmp.width; c.height = bmp.height; }
+      const c = $('preview'); if (c.width !== bmp.width || c.height !== bmp.height) { c.width = bmp.width; c.height = bmp.height; }
       ctx.drawImage(bmp, 0, 0); bmp.close();
       window.previewFrames++; preview.bytes += blob.size;
       const s = (performance.now() - preview.t0) / 1000;
@@ -159,7 +164,7 @@ function liveSignature() {
   const es = new EventSource(`${API}enrollments/${cur.id}/signature/live`);
   let last = null; let maxX = 1, maxY = 1; const pts = [];
   es.onmessage = (ev) => {
-    const p = JSON.parse(ev.data); pts.push(p);
+    const p = JSON.parse(ev.data); pts.push(p); window.sigPoints = (window.sigPoints || 0) + 1;
     maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y);
     const k = Math.min(c.width / (maxX * 1.05), c.height / (maxY * 1.05));
     if (p.tip && last && last.tip) { g.beginPath(); g.moveTo(last.x * k, last.y * k); g.lineTo(p.x * k, p.y * k); g.stroke(); }
