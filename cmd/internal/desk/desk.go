@@ -10,13 +10,14 @@
 // shows the outcome, one screen per step. The camera's live view reaches the page over
 // WebRTC as JPEG frames on a DataChannel (preview.go).
 //
-// Wiring (cmd/enrolld):
+// Wiring (cmd/enrolld): Open builds everything from the configuration section (Config)
+// and what the daemon has opened already:
 //
-//	h, err := desk.New(desk.Options{Accounts: cfg.Desk.Accounts, Profiles: …, Devices: desk.ManagerDevices(mgr),
-//		Enroll: enroll.Options{Auditor: auditLog, FaceChecker: desk.FaceChecker(checker), …, Outbox: desk.StationOutbox(st)},
-//		Registerer: reg})
-//	mux.Handle("/desk/", h)
-//	mux.Handle("/api/v1/desk/", h)
+//	d, passwords, err := desk.Open(cfg.Desk, desk.Deps{StorageDir: dir, Devices: desk.ManagerDevices(mgr),
+//		Station: station, Gallery: gal, Registerer: reg, Logger: log})
+//	mux.Handle("/desk/", d)        // the page and its assets
+//	mux.Handle("/api/v1/desk/", d) // the operator API
+//	defer d.Close()
 package desk
 
 import (
