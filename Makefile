@@ -38,9 +38,7 @@ test: deps fmt-check vet
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 demo: build
-	@install -d -m 0700 $(DEMO_DIR)
-	@echo "enrolld demo: http://$(DEMO_ADDR)/  (state in $(DEMO_DIR); Ctrl-C stops it)"
-	./bin/enrolld --config.file configs/demo.yaml --storage.path $(DEMO_DIR) --web.listen-address $(DEMO_ADDR)
+	DEMO_DIR=$(DEMO_DIR) DEMO_ADDR=$(DEMO_ADDR) ./configs/demo.sh
 
 clean:
 	rm -rf bin out

@@ -44,7 +44,7 @@ func (c *Comparator) alignScore(a, b *Prepared) float64 {
 		t := rigid{cos: float32(math.Cos(th)), sin: float32(math.Sin(th)), rot: rot, cx: b.x[ib], cy: b.y[ib]}
 		x, y := t.apply(a.x[ia], a.y[ia])
 		t.dx, t.dy = b.x[ib]-x, b.y[ib]-y
-		m := c.pairUnder(a, b, &t)
+		m := c.pairUnder(a, b, &t, top[1].m+1)
 		switch {
 		case m > top[0].m:
 			top[1] = top[0]
@@ -83,11 +83,15 @@ func overlap(a, b *Prepared, t *rigid) (inA, inB int) {
 }
 
 // pairUnder transforms a's minutiae into c.tx, c.ty and pairs each greedily with the
-// nearest unpaired minutia of b within the tolerances; it returns the number of pairs.
-func (c *Comparator) pairUnder(a, b *Prepared, t *rigid) int {
+// nearest unpaired minutia of b within the tolerances; it returns the number of pairs, or
+// 0 as soon as fewer than need pairs remain possible.
+func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
 	c.usedB = growBool(c.usedB, len(b.x))
 	m := 0
 	for k := range a.x {
+		if m+len(a.x)-k < need {
+			return 0
+		}
 		tx, ty := t.apply(a.x[k], a.y[k])
 		c.tx[k], c.ty[k] = tx, ty
 		rx, ry := tx-t.cx, ty-t.cy

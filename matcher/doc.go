@@ -16,10 +16,22 @@
 //     500 dpi and, per minutia, a Minutia Cylinder-Code (MCC, Cappelli, Maio, Maltoni 2010)
 //     stored as bit vectors so local similarities are XOR/popcount operations;
 //   - Comparator, the 1:1 comparison: local similarities of all minutia pairs, then a
-//     relaxation that keeps only pairs consistent with each other (LSS-R), giving a raw
-//     similarity in [0,1];
+//     relaxation that keeps only pairs consistent with each other (LSS-R); the pairs it
+//     trusts most each propose a global alignment under which minutiae are paired one to
+//     one, and the raw similarity in [0,1] is the geometric mean of the LSS-R score and
+//     the best alignment's m²/(nA·nB) (m paired minutiae, nA and nB minutiae in the
+//     common area);
 //   - calibration of raw similarities to false-match rates (FMRForScore, ThresholdForFMR)
 //     and the evaluation figures of the FVC protocol (EER, FNMR at a given FMR).
+//
+// Typical use for 1:1 verification:
+//
+//	pa, pb := matcher.Prepare(ta), matcher.Prepare(tb)
+//	var c matcher.Comparator // one per goroutine
+//	if c.Compare(pa, pb) >= matcher.ThresholdForFMR(1e-4) { /* same finger */ }
+//
+// and for a gallery: store Pack(t) (5 bytes per minutia), prepare the probe once, and
+// PreparePacked only the candidates that reach the precise comparison.
 //
 // Image processing (segmentation, orientation, enhancement, minutiae detection and image
 // quality) lives in the sub-package matcher/extract, which depends on this package and not

@@ -70,3 +70,13 @@ func (h *hull) near(x, y, margin float32) bool {
 	}
 	return true
 }
+
+// depth returns how far (x, y) lies inside the hull: the distance to the nearest edge line,
+// negative outside; +Inf for an empty hull.
+func (h *hull) depth(x, y float32) float32 {
+	d := float32(math.Inf(1))
+	for k := range h.c {
+		d = min(d, h.c[k]-(h.nx[k]*x+h.ny[k]*y))
+	}
+	return d
+}

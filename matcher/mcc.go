@@ -22,7 +22,8 @@ const (
 	mccMinVC   = 0.75 // minimum fraction of valid cells for a valid cylinder
 	mccMinM    = 2    // minimum neighbours for a valid cylinder
 	mccDeltaS  = 2 * mccR / mccNS
-	mccCells   = mccNS * mccNS * mccND
+	gridCells  = mccNS * mccNS * mccND // cells of the full grid, disc or not
+	mccCells   = discCells * mccND     // cells stored: those of the disc
 	cylWords   = (mccCells + 63) / 64
 	spWords    = (mccNS*mccNS + 63) / 64 // words of the spatial validity mask
 	cylStride  = 2*cylWords + spWords    // words per stored cylinder
@@ -39,6 +40,7 @@ type mccTables struct {
 	cd      [256][mccND]float32   // direction contribution by relative angle (brad), per section
 	sqrt    [mccCells + 1]float32 // square roots of popcounts
 	inDisc  [mccNS * mccNS]bool   // cell centre within mccR
+	disc    [mccNS * mccNS]int16  // index of a grid cell among the disc cells, −1 outside
 	centres [mccNS * mccNS][2]float32
 }
 
@@ -70,7 +72,18 @@ func newMCCTables() *mccTables {
 			cy := (float64(j)+0.5)*mccDeltaS - mccR
 			t.centres[j*mccNS+i] = [2]float32{float32(cx), float32(cy)}
 			t.inDisc[j*mccNS+i] = cx*cx+cy*cy <= mccR*mccR
+			t.disc[j*mccNS+i] = -1
 		}
+	}
+	n := int16(0)
+	for c, in := range t.inDisc {
+		if in {
+			t.disc[c] = n
+			n++
+		}
+	}
+	if n != discCells {
+		panic("matcher: discCells does not match the cylinder geometry") // caught by any test
 	}
 	return t
 }

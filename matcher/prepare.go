@@ -33,9 +33,12 @@ func (p *Prepared) Len() int { return len(p.x) }
 // Cylinders returns the number of valid cylinders.
 func (p *Prepared) Cylinders() int { return len(p.cidx) }
 
-// Cylinder returns the value and validity bit vectors of valid cylinder c (each of
-// CylinderWords words; bit index (j·8+i)·6+k for spatial cell (i, j) and direction section
-// k) and the index of its minutia. The slices alias p: do not modify them.
+// Cylinder returns the value and validity bit vectors of valid cylinder c and the index
+// of its minutia. Each vector has CylinderWords words; bit d·6+k stands for direction
+// section k (of 6, relative direction −π…π) of spatial cell d, where d numbers in
+// row-major order the 208 cells of the 16×16 grid (8.75 px at 500 dpi, aligned with the
+// minutia's direction) whose centre lies within 70 px of the minutia. The slices alias p:
+// do not modify them.
 func (p *Prepared) Cylinder(c int) (value, valid []uint64, minutia int) {
 	w := p.cyl[c*cylStride:]
 	return w[:cylWords], w[cylWords : 2*cylWords], int(p.cidx[c])
@@ -121,8 +124,15 @@ func (p *Prepared) cylinder(i int, h *hull, out *[cylStride]uint64) bool {
 	// validity: disc cells whose centre lies in the enlarged hull
 	valid := 0
 	var cellOK [mccNS * mccNS]bool
+	// a minutia at least mccR−mccOmega inside the hull has every cell within the margin
+	deep := h.depth(xi, yi) >= mccR-mccOmega
 	for c, ctr := range t.centres {
 		if !t.inDisc[c] {
+			continue
+		}
+		if deep {
+			cellOK[c] = true
+			valid++
 			continue
 		}
 		wx := xi + ctr[0]*cs - ctr[1]*sn
@@ -135,7 +145,7 @@ func (p *Prepared) cylinder(i int, h *hull, out *[cylStride]uint64) bool {
 	if float64(valid) < mccMinVC*discCells {
 		return false
 	}
-	var acc [mccCells]float32
+	var acc [gridCells]float32
 	neigh := 0
 	const reach2 = (mccR + mccReach) * (mccR + mccReach)
 	for k := range p.x {
@@ -174,10 +184,11 @@ func (p *Prepared) cylinder(i int, h *hull, out *[cylStride]uint64) bool {
 			continue
 		}
 		out[2*cylWords+c/64] |= 1 << (c % 64)
+		d := int(t.disc[c]) * mccND
 		for s := range mccND {
-			b := c*mccND + s
+			b := d + s
 			out[cylWords+b/64] |= 1 << (b % 64)
-			if acc[b] > mccMuPsi {
+			if acc[c*mccND+s] > mccMuPsi {
 				out[b/64] |= 1 << (b % 64)
 			}
 		}

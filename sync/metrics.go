@@ -9,8 +9,23 @@ import (
 	"github.com/enrolld/enrolld/sync/outbox"
 )
 
-// metrics holds the station's instruments. Queue depth, ages, limits and storage health are
-// read from the store at scrape time; the rest are counted as things happen.
+// metrics holds the station's instruments (all prefixed enrolld_sync_; no person, case or
+// operator ids in labels):
+//
+//	queue_packets{state}                  gauge   packets by state (queued, sending, acknowledged, purged, conflict)
+//	oldest_unsent_age_seconds             gauge
+//	uploads_total{result}                 counter acknowledged, conflict, rejected, bad_receipt, error, unreadable
+//	upload_duration_seconds               histogram
+//	sent_bytes_total                      counter sealed bytes acknowledged by the centre
+//	last_success_timestamp_seconds        gauge
+//	offline_limit_reached{reason}         gauge   1 for the reason enrollments are refused
+//	storage_healthy, storage_free_bytes, storage_probe_seconds
+//	slice_batches_total{result}, slice_changes_applied_total, slice_cursor,
+//	slice_up_to_date_timestamp_seconds, slice_lag_seconds
+//	enrollments_total{result}             counter committed, refused, error
+//
+// Queue depth, ages, limits and storage health are read from the store at scrape time; the rest
+// are counted as things happen.
 type metrics struct {
 	station *Station
 

@@ -12,12 +12,10 @@ import (
 
 // backoff returns an "equal jitter" delay for the given attempt: uniformly between half and all
 // of base·2^attempt, capped at max.
-func backoff(base, max time.Duration, attempt int) time.Duration {
-	d := max
-	if attempt < 30 {
-		if x := base << attempt; x > 0 && x < max {
-			d = x
-		}
+func backoff(base, limit time.Duration, attempt int) time.Duration {
+	d := limit
+	if x := base << min(max(attempt, 0), 30); x > 0 && x < limit {
+		d = x
 	}
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
@@ -117,7 +115,7 @@ func (st *Station) uploadOne(ctx context.Context, e outbox.Entry) uploadResult {
 			st.log.Warn("sync: receipt did not verify; will retry", "packet", e.ID, "err", err)
 		}
 		st.metrics.uploads.WithLabelValues(result).Inc()
-		next := time.Now().Add(backoff(st.opt.BackoffBase, st.opt.BackoffMax, e.Attempts-1))
+		next := time.Now().Add(backoff(st.opt.BackoffBase, st.opt.BackoffMax, e.Attempts)) // Attempts: earlier failures
 		if ctx.Err() != nil {
 			next = time.Now() // shutting down: not the packet's fault
 		}

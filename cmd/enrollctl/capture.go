@@ -7,7 +7,9 @@ import (
 
 // captureKinds maps "enrollctl capture KIND" to the device class's command.
 var captureKinds = map[string]runFunc{
-	"finger": runCaptureFinger,
+	"finger":    runCaptureFinger,
+	"signature": runCaptureSignature,
+	"face":      runCaptureFace,
 }
 
 // runCaptureCmd captures from a device: enrollctl capture finger|signature|face [flags].

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/capture/signature"
+	isdv4emu "github.com/enrolld/enrolld/drivers/isdv4/emu"
 )
 
 func TestCaptureSignatureEmulated(t *testing.T) {
@@ -21,7 +22,7 @@ func TestCaptureSignatureEmulated(t *testing.T) {
 	dir := t.TempDir()
 	out, vec := filepath.Join(dir, "sig.png"), filepath.Join(dir, "sig.json")
 	var stdout, stderr bytes.Buffer
-	args := []string{"signature", "--emulate", "--out", out, "--vector", vec, "--idle", "300ms",
+	args := []string{"signature", "--emulate", "--out", out, "--vector", vec, "--idle", "1s",
 		"--emulator-option", "sign=50ms", "--emulator-option", "speed=600"}
 	if err := runCaptureSignature(ctx, args, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
@@ -88,5 +89,33 @@ func TestCaptureFaceEmulated(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	if err := runCaptureFace(ctx, []string{"--usb", "1209:0002", "--emulate", "--out", "x.jpg"}, &stdout, &stderr); err == nil {
 		t.Error("--usb with --emulate accepted")
+	}
+	if err := runCaptureFace(ctx, []string{"--usb", "nonsense", "--out", "x.jpg"}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "VID:PID") {
+		t.Errorf("bad --usb: %v", err)
+	}
+	// No such camera here (or no cgo): a clear error, never a panic.
+	if err := runCaptureFace(ctx, []string{"--usb", "1209:0002", "--out", filepath.Join(t.TempDir(), "x.jpg")}, &stdout, &stderr); err == nil {
+		t.Error("a camera that is not connected was opened")
+	}
+}
+
+// TestCaptureSignaturePort captures through --port from a pad on a pseudo-terminal
+// the test starts itself, as from a real serial port.
+func TestCaptureSignaturePort(t *testing.T) {
+	e, err := isdv4emu.Start(&isdv4emu.Options{BaudRate: 38400, Motion: isdv4emu.Motion{Speed: 600}})
+	if err != nil {
+		t.Skipf("no pseudo-terminals: %v", err)
+	}
+	defer e.Close()
+	go e.SignOnStart(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "sig.png")
+	var stdout, stderr bytes.Buffer
+	if err := runCaptureSignature(ctx, []string{"--port", e.Path(), "--out", out, "--idle", "1s", "--dpi", "150"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "38400 baud") {
+		t.Errorf("the 38400-baud pad was not found at 38400: %s", stderr.String())
 	}
 }

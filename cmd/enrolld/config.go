@@ -25,6 +25,7 @@ type config struct {
 	Log      logConfig      `yaml:"log"`
 	Devices  deviceList     `yaml:"devices"`
 	Firmware firmwareConfig `yaml:"firmware"`
+	Sync     syncConfig     `yaml:"sync"`
 }
 
 // stationConfig names the station.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/drivers"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/usb"
 )
 
@@ -53,6 +54,7 @@ type daemon struct {
 	// capturing counts captures in progress; firmware updates wait for zero.
 	capturing atomic.Int32
 
+	sync       *syncSubsystem // nil when sync is not configured
 	storage    *storage
 	manager    *drivers.Manager
 	subsystems []subsystem
@@ -101,7 +103,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	}
 	d.subsystems = []subsystem{
 		d.storage,
-		newDevices(opts.config, m, d.log, devicesOptions{
+		newDevices(opts.config, m, d.log, devicesOptions{metrics: devmetrics.New(d.metrics.registry),
 			retryInterval: opts.retryInterval, bus: opts.usbBus, watchInterval: opts.usbWatchInterval,
 		}),
 	}
@@ -113,6 +115,11 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	d.subsystems = append(d.subsystems, fw)
 	d.routes()
 	d.firmwareRoutes(fw)
+	if opts.config.Sync.Credentials != "" {
+		d.sync = newSync(opts.config.Sync, opts.config.Storage.Path, d.metrics.registry, d.log)
+		d.subsystems = append(d.subsystems, d.sync)
+		d.syncRoutes(d.sync)
+	}
 	d.server = &http.Server{
 		Handler:           d.mux,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/drivers"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/usb"
 )
 
@@ -21,6 +22,7 @@ type devices struct {
 	retryInterval time.Duration
 	bus           usb.Bus       // nil when this build has no USB access
 	watchInterval time.Duration // how often the bus is enumerated for hot-plug
+	metrics       *devmetrics.Metrics
 
 	loopCtx  context.Context
 	cancel   context.CancelFunc // ends the retry and watch loops
@@ -30,13 +32,14 @@ type devices struct {
 
 // devicesOptions configure the devices subsystem.
 type devicesOptions struct {
+	metrics       *devmetrics.Metrics
 	retryInterval time.Duration
 	bus           usb.Bus
 	watchInterval time.Duration
 }
 
 func newDevices(cfg *config, m *drivers.Manager, log *slog.Logger, o devicesOptions) *devices {
-	return &devices{log: log, manager: m, specs: cfg.Devices.specs(),
+	return &devices{log: log, manager: m, specs: cfg.Devices.specs(), metrics: o.metrics,
 		retryInterval: o.retryInterval, bus: o.bus, watchInterval: o.watchInterval}
 }
 
@@ -98,7 +101,9 @@ func (d *devices) watch(ctx context.Context) {
 		},
 	})
 	for ev := range events {
-		for _, c := range d.manager.HandleUSBEvent(ctx, ev) {
+		changes := d.manager.HandleUSBEvent(ctx, ev)
+		d.instrument(changes)
+		for _, c := range changes {
 			switch {
 			case c.Action == "lost":
 				d.log.Warn("device lost", deviceAttrs(c.Status)...)
@@ -117,7 +122,9 @@ func (d *devices) retryLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for _, c := range d.manager.Retry(ctx) {
+			changes := d.manager.Retry(ctx)
+			d.instrument(changes)
+			for _, c := range changes {
 				if c.Action == "retried" && c.Status.State == drivers.StateLoaded {
 					d.log.Info("device came up", deviceAttrs(c.Status)...)
 				}
@@ -128,6 +135,7 @@ func (d *devices) retryLoop(ctx context.Context) {
 
 // logChanges logs what Apply did: every device on start, and on reload what changed.
 func (d *devices) logChanges(changes []drivers.Change, reload bool) {
+	d.instrument(changes)
 	for _, c := range changes {
 		if reload && c.Action == "kept" {
 			continue
@@ -167,4 +175,23 @@ func (l deviceList) specs() []drivers.Spec {
 		out = append(out, s)
 	}
 	return out
+}
+
+// instrument attaches the device metrics (captures, live view, I/O errors) to every
+// device that has just been loaded: drivers opened through the registry only get
+// string options, so metrics come in after opening, before first use.
+func (d *devices) instrument(changes []drivers.Change) {
+	if d.metrics == nil {
+		return
+	}
+	for _, c := range changes {
+		if c.Status.State != drivers.StateLoaded || c.Action == "kept" {
+			continue
+		}
+		if dev, ok := d.manager.Device(c.Status.Name); ok {
+			if in, ok := dev.(devmetrics.Instrumented); ok {
+				in.SetMetrics(d.metrics)
+			}
+		}
+	}
 }

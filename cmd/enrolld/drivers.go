@@ -7,6 +7,8 @@ package main
 import (
 	_ "github.com/enrolld/enrolld/drivers/isdv4"
 	_ "github.com/enrolld/enrolld/drivers/isdv4/emu"
+	_ "github.com/enrolld/enrolld/drivers/ptp"
+	_ "github.com/enrolld/enrolld/drivers/ptp/emu"
 	_ "github.com/enrolld/enrolld/drivers/uru4000"
 	_ "github.com/enrolld/enrolld/drivers/uru4000/emu"
 )

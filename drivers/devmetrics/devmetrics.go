@@ -23,6 +23,17 @@ const (
 	OutcomeUnplugged = "unplugged"
 )
 
+// Instrumented is implemented by devices that report into a Metrics once given one.
+// Devices opened through the driver registry get their options as strings, so the
+// daemon attaches metrics after opening, before first use:
+//
+//	if in, ok := dev.(devmetrics.Instrumented); ok {
+//		in.SetMetrics(m)
+//	}
+type Instrumented interface {
+	SetMetrics(m *Metrics)
+}
+
 // Metrics is the set of device metrics.
 type Metrics struct {
 	captures *prometheus.CounterVec

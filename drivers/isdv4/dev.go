@@ -82,7 +82,10 @@ type Dev struct {
 	stats     ScanStats
 }
 
-var _ capture.SignaturePad = (*Dev)(nil)
+var (
+	_ capture.SignaturePad    = (*Dev)(nil)
+	_ devmetrics.Instrumented = (*Dev)(nil)
+)
 
 // New finds the sensor's baud rate, stops it, queries its ranges and returns it idle.
 // The caller keeps ownership of port.
@@ -177,6 +180,14 @@ func (d *Dev) Stats() ScanStats {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.stats
+}
+
+// SetMetrics makes the pad report into m (devmetrics.Instrumented); call it before
+// the pad is used.
+func (d *Dev) SetMetrics(m *devmetrics.Metrics) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opts.Metrics = m
 }
 
 // Info describes the device.

@@ -15,7 +15,7 @@ import (
 	"github.com/enrolld/enrolld/drivers/serial"
 )
 
-var fastOpts = &isdv4.Options{StopSettle: 20 * time.Millisecond, QueryTimeout: 200 * time.Millisecond, PollInterval: 20 * time.Millisecond}
+var fastOpts = &isdv4.Options{StopSettle: 20 * time.Millisecond, QueryTimeout: 400 * time.Millisecond, PollInterval: 20 * time.Millisecond}
 
 func startEmu(t *testing.T, o *emu.Options) (*emu.Emulator, *serial.Conn) {
 	t.Helper()
@@ -51,8 +51,12 @@ func stream(t *testing.T, d *isdv4.Dev, e *emu.Emulator, draw func(ctx context.C
 	if err := draw(ctx); err != nil && !errors.Is(err, emu.ErrUnplugged) {
 		t.Fatal(err)
 	}
-	// The last packet left the emulator; give the line a moment, then stop.
-	time.Sleep(100 * time.Millisecond)
+	// The last packet left the emulator; stop once the driver has gone quiet (a
+	// loaded machine may take a while to deliver what is in the pty's buffer).
+	for n := -1; n != len(out); {
+		n = len(out)
+		time.Sleep(300 * time.Millisecond)
+	}
 	cancel()
 	err := <-errc
 	close(out)
@@ -206,5 +210,45 @@ func TestProbeWhileSampling(t *testing.T) {
 	}
 	if d.Caps().MaxX != 26202 {
 		t.Errorf("caps %+v", d.Caps())
+	}
+}
+
+// TestOverNullModem puts go.bug.st/serial on both sides: the driver and the emulator
+// each open one end of a null-modem pair of pseudo-terminals, and the cable garbles
+// (or swallows) what crosses while their rates differ, as a real cable does.
+func TestOverNullModem(t *testing.T) {
+	for _, m := range []serial.Mismatch{serial.MismatchGarble, serial.MismatchSilence} {
+		nm, err := serial.OpenNullModem(m, 3)
+		if err != nil {
+			t.Skipf("no pseudo-terminals: %v", err)
+		}
+		defer nm.Close()
+		emuPort, err := serial.Open(nm.PathB(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer emuPort.Close()
+		e, err := emu.StartOn(emuPort, &emu.Options{BaudRate: 38400})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer e.Close()
+		port, err := serial.Open(nm.PathA(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer port.Close()
+		d, err := isdv4.New(context.Background(), port, fastOpts)
+		if err != nil {
+			t.Fatalf("mismatch mode %d: %v", m, err)
+		}
+		if d.BaudRate() != 38400 {
+			t.Errorf("found the pad at %d baud", d.BaudRate())
+		}
+		got, err := stream(t, d, e, func(ctx context.Context) error { return e.Draw(ctx, zigzag) })
+		if !errors.Is(err, context.Canceled) || len(got) != len(emu.Packets(zigzag, d.Caps(), emu.Motion{})) {
+			t.Errorf("mode %d: %d samples, %v", m, len(got), err)
+		}
+		d.Halt()
 	}
 }

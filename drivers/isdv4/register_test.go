@@ -6,6 +6,7 @@ import (
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	_ "github.com/enrolld/enrolld/drivers/isdv4/emu"
 )
 
@@ -25,6 +26,9 @@ func TestManagerOpensEmulatedPad(t *testing.T) {
 	d, ok := m.Device("pad")
 	if _, isPad := d.(capture.SignaturePad); !ok || !isPad || d.Info().Kind != capture.KindSignature {
 		t.Fatalf("device %v (%T)", d, d)
+	}
+	if _, ok := d.(devmetrics.Instrumented); !ok {
+		t.Errorf("%T does not take metrics", d)
 	}
 	if d.Info().Model != "ISDV4 262x163 mm" {
 		t.Errorf("model %q", d.Info().Model)

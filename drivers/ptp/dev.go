@@ -73,7 +73,10 @@ type Dev struct {
 	capture sync.Mutex // one still capture at a time
 }
 
-var _ capture.Camera = (*Dev)(nil)
+var (
+	_ capture.Camera          = (*Dev)(nil)
+	_ devmetrics.Instrumented = (*Dev)(nil)
+)
 
 // New reads the camera's DeviceInfo, opens a session and, on a Canon EOS, enters remote
 // mode. The caller keeps ownership of t.
@@ -138,6 +141,14 @@ func (d *Dev) do(ctx context.Context, op OpCode, params []uint32, out []byte) (R
 	}
 	r, data, err := d.c.transact(ctx, op, params, out)
 	return r, data, d.c.lastTID, err
+}
+
+// SetMetrics makes the camera report into m (devmetrics.Instrumented); call it before
+// the camera is used.
+func (d *Dev) SetMetrics(m *devmetrics.Metrics) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.opts.Metrics, d.c.opts.Metrics = m, m
 }
 
 // Info describes the camera.

@@ -110,6 +110,13 @@ func TestNoLiveView(t *testing.T) {
 	}
 }
 
+func TestNoInitiateCapture(t *testing.T) {
+	_, d := open(t, &emu.Options{NoInitiateCapture: true})
+	if _, err := d.CaptureStill(context.Background()); !errors.Is(err, capture.ErrNotSupported) {
+		t.Fatalf("still capture on a camera without InitiateCapture: %v", err)
+	}
+}
+
 // TestDataPhaseFraming sends and reads back property values sized around the packet
 // size, so data phases end with short packets, with zero-length packets, and span many
 // packets, in both directions, at full-speed (64) and high-speed (512) packet sizes.

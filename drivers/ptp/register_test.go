@@ -4,8 +4,11 @@ import (
 	"context"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/drivers"
+	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/ptp"
 )
 
@@ -25,8 +28,17 @@ func TestManagerOpensEmulatedCamera(t *testing.T) {
 	if !ok {
 		t.Fatalf("device %T is not a camera", d)
 	}
+	in, ok := d.(devmetrics.Instrumented)
+	if !ok {
+		t.Fatalf("%T does not take metrics", d)
+	}
+	dm := devmetrics.New(nil)
+	in.SetMetrics(dm)
 	if _, err := cam.CaptureStill(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	if n := testutil.CollectAndCount(dm, "enrolld_captures_total"); n != 1 {
+		t.Errorf("%d capture series after one capture", n)
 	}
 	if dr, ok := drivers.Default.MatchUSB(ptp.EmulatorID); !ok || dr.Name != "ptp" {
 		t.Errorf("the emulator's id %v matches driver %q", ptp.EmulatorID, dr.Name)

@@ -36,6 +36,11 @@ func outcome(err error) string {
 }
 
 func (d *Dev) captureStill(ctx context.Context) (*capture.Still, error) {
+	if !d.info.Supports(OpInitiateCapture) {
+		// Later Canon EOS bodies shoot only through their own RemoteRelease operations
+		// and report objects through EOS GetEvent, which this driver does not speak.
+		return nil, fmt.Errorf("ptp: %s does not list InitiateCapture: %w", d.info.Model, capture.ErrNotSupported)
+	}
 	_, _, tid, err := d.do(ctx, OpInitiateCapture, []uint32{0, 0}, nil)
 	if err != nil {
 		return nil, err

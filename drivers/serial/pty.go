@@ -15,9 +15,10 @@ import (
 // driver closes and reopens it and lets the emulator read the line settings the driver
 // chose (BaudRate), as a real device "hears" the rate the host transmits at.
 type Pty struct {
-	master *os.File
-	slave  int
-	path   string
+	master     *os.File
+	slave      int
+	path       string
+	hangupOnce sync.Once
 
 	mu     sync.Mutex
 	closed bool
@@ -93,7 +94,11 @@ func (p *Pty) BaudRate() (int, error) {
 
 // Hangup closes the master end only, as if the device were unplugged: the driver's
 // reads and writes on the slave then fail with ErrGone.
-func (p *Pty) Hangup() error { return p.master.Close() }
+func (p *Pty) Hangup() error {
+	var err error
+	p.hangupOnce.Do(func() { err = p.master.Close() })
+	return err
+}
 
 // Close closes both ends; it is safe to call twice.
 func (p *Pty) Close() error {
@@ -103,7 +108,7 @@ func (p *Pty) Close() error {
 		return nil
 	}
 	p.closed = true
-	p.master.Close()
+	p.Hangup()
 	return unix.Close(p.slave)
 }
 

@@ -95,3 +95,44 @@ func TestOpenMissing(t *testing.T) {
 		t.Fatal("opening a missing port succeeded")
 	}
 }
+
+func TestNullModem(t *testing.T) {
+	for _, m := range []Mismatch{MismatchGarble, MismatchSilence} {
+		n, err := OpenNullModem(m, 1)
+		if err != nil {
+			t.Skipf("no pseudo-terminals: %v", err)
+		}
+		a, err := Open(n.PathA(), &Options{BaudRate: 19200, ReadTimeout: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Open(n.PathB(), &Options{BaudRate: 19200, ReadTimeout: 100 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := []byte("0123456789abcdefghij")
+		a.Write(msg)
+		got := make([]byte, len(msg))
+		if n, err := ReadFull(b, got, time.Second); err != nil || string(got[:n]) != string(msg) {
+			t.Fatalf("same rate: %q, %v", got[:n], err)
+		}
+		b.SetBaudRate(38400)
+		a.Write(msg)
+		k, err := ReadFull(b, got, 200*time.Millisecond)
+		switch {
+		case m == MismatchSilence && k != 0:
+			t.Errorf("silence mode delivered %x", got[:k])
+		case m == MismatchGarble && (k == 0 || k >= len(msg) || string(got[:k]) == string(msg[:k])):
+			t.Errorf("garble mode delivered %d bytes %x (%v)", k, got[:k], err)
+		}
+		n.Cut()
+		if _, err := a.Read(got); !errors.Is(err, ErrGone) {
+			t.Errorf("read after the cable was cut: %v", err)
+		}
+		a.Close()
+		b.Close()
+		if err := n.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	}
+}

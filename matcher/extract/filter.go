@@ -6,6 +6,10 @@ import (
 	"github.com/enrolld/enrolld/matcher"
 )
 
+// minClarity is the local clarity below which minutiae are not trusted: the enhanced
+// ridges there do not follow the grey levels of the image.
+const minClarity = 0.0
+
 // removeFalse marks the candidates that are artefacts of noise, scars, pores or the image
 // border. wl is the typical ridge wavelength in pixels; dist is the per-block distance to
 // the background in blocks. All rules look at the original set, so the result does not
@@ -14,7 +18,8 @@ func removeFalse(cs []candidate, wl float64, f *field, borderPx float64) {
 	drop := make([]bool, len(cs))
 	for k := range cs {
 		c := &cs[k]
-		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) {
+		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) ||
+			f.clarity[(c.y/blockSize)*f.bw+c.x/blockSize] < minClarity {
 			drop[k] = true
 			continue
 		}
@@ -25,11 +30,11 @@ func removeFalse(cs []candidate, wl float64, f *field, borderPx float64) {
 			o := &cs[b.hit]
 			l := float64(b.length)
 			switch {
-			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeBifurcation && l < 1.5*wl: // spur
+			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeBifurcation && l < 1.0*wl: // spur
 				drop[k], drop[b.hit] = true, true
-			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeEnding && l < 2.5*wl: // short ridge
+			case c.typ == matcher.TypeEnding && o.typ == matcher.TypeEnding && l < 1.5*wl: // short ridge
 				drop[k], drop[b.hit] = true, true
-			case c.typ == matcher.TypeBifurcation && o.typ == matcher.TypeBifurcation && l < 1.5*wl: // bridge, lake
+			case c.typ == matcher.TypeBifurcation && o.typ == matcher.TypeBifurcation && l < 1.0*wl: // bridge, lake
 				drop[k], drop[b.hit] = true, true
 			}
 		}
@@ -55,7 +60,7 @@ func breaks(cs []candidate, wl float64, drop []bool) {
 			}
 			dx, dy := float64(b.x-a.x), float64(b.y-a.y)
 			d := math.Hypot(dx, dy)
-			if d > 2*wl {
+			if d > 1.0*wl {
 				continue
 			}
 			facing := math.Cos(a.angle-b.angle) < -0.7

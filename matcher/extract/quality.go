@@ -84,6 +84,7 @@ func ramp(v, lo, hi float64) float64 {
 // block's pixels on the right side of the threshold halfway between the two means,
 // rescaled so chance (half) is 0. It returns the mean over the foreground.
 func clarity(g *gray, ridges []uint8, f *field) float64 {
+	f.clarity = make([]float32, len(f.fg))
 	var sum float64
 	n := 0
 	for by := 0; by < f.bh; by++ {
@@ -118,7 +119,9 @@ func clarity(g *gray, ridges []uint8, f *field) float64 {
 					}
 				}
 			}
-			sum += math.Max(0, 2*float64(right)/float64(nr+nv)-1)
+			cl := math.Max(0, 2*float64(right)/float64(nr+nv)-1)
+			f.clarity[by*f.bw+bx] = float32(cl)
+			sum += cl
 			n++
 		}
 	}

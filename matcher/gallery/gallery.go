@@ -38,9 +38,10 @@ const noTemplate = ^uint32(0)
 // whose dead slots outnumber a quarter of its live ones is compacted by its writer.
 // A Gallery is safe for concurrent use.
 type Gallery struct {
-	shards []shard
-	opts   Options
-	loaded atomic.Int64 // unix nanoseconds of the last snapshot load or save
+	shards  []shard
+	opts    Options
+	metrics *metrics
+	loaded  atomic.Int64 // unix nanoseconds of the last snapshot load or save
 }
 
 // Options configure a gallery. The zero value uses the defaults.
@@ -86,6 +87,7 @@ func New(o Options) *Gallery {
 		g.shards[i].index = map[string]int32{}
 		g.shards[i].view.Store(&shardView{})
 	}
+	g.metrics = newMetrics(g)
 	return g
 }
 

@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/enrolld/enrolld/matcher"
 )
@@ -350,4 +353,37 @@ func FuzzReadSnapshot(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestMetrics(t *testing.T) {
+	g, all := testGallery(t, 20, 1, 15)
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(g.Collector())
+	r := rand.New(rand.NewPCG(1, 1))
+	if _, err := g.Search(context.Background(), probeOf(r, all[3]), SearchOptions{Candidates: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.WriteSnapshot(io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, mf := range mfs {
+		got[mf.GetName()] = true
+		if mf.GetName() == "enrolld_gallery_persons" && mf.Metric[0].GetGauge().GetValue() != 20 {
+			t.Errorf("persons gauge %v", mf.Metric[0].GetGauge().GetValue())
+		}
+		if mf.GetName() == "enrolld_search_candidates" && mf.Metric[0].GetHistogram().GetSampleCount() != 1 {
+			t.Errorf("candidates histogram count %d", mf.Metric[0].GetHistogram().GetSampleCount())
+		}
+	}
+	for _, n := range []string{"enrolld_search_duration_seconds", "enrolld_search_candidates", "enrolld_gallery_persons",
+		"enrolld_gallery_templates", "enrolld_gallery_snapshot_age_seconds"} {
+		if !got[n] {
+			t.Errorf("metric %s missing", n)
+		}
+	}
 }

@@ -15,12 +15,11 @@ import (
 // SearchOptions tune one search. The zero value uses the defaults.
 type SearchOptions struct {
 	// Candidates is K, the number of persons stage 1 passes to the precise comparison
-	// (0: 20 for a probe of ten fingers, growing as fingers are fewer, 200 for one finger).
+	// (0: 100 for probes of three or more fingers, 200 for one or two).
 	Candidates int
-	// Refine is, for probes of more than three fingers, the number of persons compared with
-	// all probe fingers after every candidate was compared with the three probe fingers of
-	// richest stage-1 codes (0: 5). Candidates ranked below Refine carry only those three
-	// finger scores.
+	// Refine is the number of persons compared on all probe fingers in the last pass of
+	// stage 2 (0: 5); see stage2 for the passes. Candidates ranked below carry the finger
+	// scores of the last pass they reached.
 	Refine int
 	// Results is the length of the returned candidate list (0: 10).
 	Results int
@@ -108,13 +107,17 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 	sort.SliceStable(scored, func(a, b int) bool { return scored[a].Score > scored[b].Score })
 	res.Candidates = scored[:min(len(scored), o.Results)]
 	res.Hit = len(res.Candidates) > 0 && res.Candidates[0].FPIR <= o.TargetFPIR
+	g.metrics.observe(res)
 	return res, nil
 }
 
 // withDefaults fills in the zero fields.
 func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 	if o.Candidates <= 0 {
-		o.Candidates = 200 / min(fingers, 10)
+		o.Candidates = 100
+		if fingers <= 2 {
+			o.Candidates = 200
+		}
 	}
 	if o.Refine <= 0 {
 		o.Refine = 5

@@ -17,7 +17,7 @@ var ErrSnapshot = errors.New("gallery: bad snapshot")
 
 // Snapshot layout, little-endian. A file header, then one section per shard, then a trailer:
 //
-//	header  "ENRGAL01" | shards u32 | reserved u32 | saved unix ns i64 | crc32c of the above u32 | pad u32
+//	header  "ENRGAL01" | shards u32 | code version u32 | saved unix ns i64 | crc32c of the above u32 | pad u32
 //	section persons u32 | ids bytes u32 | arena bytes u64 | crc32c of payload u32 | crc32c of these 20 bytes u32
 //	        payload: codes (persons×10×8 u64) | ones (persons×10 u16) | offs (persons×10 u32) |
 //	                 id ends (persons u32) | ids | arena
@@ -30,6 +30,9 @@ const (
 	snapMagic   = "ENRGAL01"
 	snapTrailer = "ENRGEND1"
 	maxShards   = 1 << 16
+	// codeVersion changes whenever NewCode would compute different codes: stored codes of
+	// another version would silently degrade stage 1.
+	codeVersion = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -40,6 +43,7 @@ func (g *Gallery) WriteSnapshot(w io.Writer) error {
 	hdr := make([]byte, 32)
 	copy(hdr, snapMagic)
 	binary.LittleEndian.PutUint32(hdr[8:], uint32(len(g.shards)))
+	binary.LittleEndian.PutUint32(hdr[12:], codeVersion)
 	now := time.Now()
 	binary.LittleEndian.PutUint64(hdr[16:], uint64(now.UnixNano()))
 	binary.LittleEndian.PutUint32(hdr[24:], crc32.Checksum(hdr[:24], castagnoli))
@@ -118,6 +122,9 @@ func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 	}
 	if crc32.Checksum(hdr[:24], castagnoli) != binary.LittleEndian.Uint32(hdr[24:]) {
 		return nil, fmt.Errorf("%w: header: checksum mismatch", ErrSnapshot)
+	}
+	if v := binary.LittleEndian.Uint32(hdr[12:]); v != codeVersion {
+		return nil, fmt.Errorf("%w: stage-1 code version %d, this build uses %d (regenerate the snapshot)", ErrSnapshot, v, codeVersion)
 	}
 	shards := int(binary.LittleEndian.Uint32(hdr[8:]))
 	if shards < 1 || shards > maxShards {

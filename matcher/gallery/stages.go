@@ -66,78 +66,109 @@ func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
 	}
 }
 
-// stage2 compares the candidates precisely and fuses their finger scores. Probes of more
-// than screenFingers fingers are compared in two passes: every candidate with the
-// screenFingers probe fingers of richest codes, then the refine best of those with all.
+// stage2 compares the candidates precisely and fuses their finger scores, in passes of
+// growing finger count and shrinking candidate count: probe fingers are ordered by the
+// richness of their codes; pass 1 compares every candidate on the first finger, pass 2
+// the best max(20, K/4) on the first three, pass 3 the best refine on all (passes that would
+// add no finger are skipped). A candidate keeps the finger scores of the last pass it
+// reached; its fused score counts only those, so later passes can only confirm a person.
 func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
 	cmps := make([]matcher.Comparator, runtime.GOMAXPROCS(0))
-	screen := fingers
-	if len(fingers) > screenFingers {
-		screen = append([]probeFinger(nil), fingers...)
-		sort.SliceStable(screen, func(a, b int) bool { return screen[a].ones > screen[b].ones })
-		screen = screen[:screenFingers]
-	}
+	ordered := append([]probeFinger(nil), fingers...)
+	sort.SliceStable(ordered, func(a, b int) bool { return ordered[a].ones > ordered[b].ones })
 	out := make([]Candidate, len(cands))
-	err := parallel(ctx, len(cands), func(w, i int) {
-		out[i] = compareCandidate(&cmps[w], fmr, views[cands[i].shard], int(cands[i].slot), screen, persons)
-	})
-	if err != nil || len(screen) == len(fingers) {
-		return out, err
-	}
-	order := make([]int, len(out))
+	cache := make([]fingerResult, len(cands)*len(fingers))
+	order := make([]int, len(cands))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return out[order[a]].Score > out[order[b]].Score })
-	order = order[:min(refine, len(order))]
-	err = parallel(ctx, len(order), func(w, i int) {
-		c := cands[order[i]]
-		out[order[i]] = compareCandidate(&cmps[w], fmr, views[c.shard], int(c.slot), fingers, persons)
-	})
-	return out, err
+	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
+	type pass struct{ fingers, keep int }
+	passes := []pass{{1, len(cands)}, {3, max(20, len(cands)/4)}, {len(fingers), refine}}
+	done := 0
+	for pi, ps := range passes {
+		nf := min(ps.fingers, len(fingers))
+		if nf <= done && pi > 0 {
+			continue
+		}
+		if pi+1 < len(passes) && nf < len(fingers) && ps.keep <= passes[pi+1].keep {
+			continue // the next pass would compare these candidates on more fingers anyway
+		}
+		if pi > 0 {
+			sort.SliceStable(order, func(a, b int) bool { return out[order[a]].Score > out[order[b]].Score })
+		}
+		sel := order[:min(ps.keep, len(order))]
+		if pi == 0 {
+			sel = order
+		}
+		use := ordered[:nf]
+		err := parallel(ctx, len(sel), func(w, i int) {
+			c := cands[sel[i]]
+			row := cache[sel[i]*len(fingers):][:nf]
+			out[sel[i]] = compareCandidate(&cmps[w], fmr, views[c.shard], int(c.slot), use, row, persons)
+		})
+		if err != nil {
+			return nil, err
+		}
+		done = nf
+	}
+	return out, nil
 }
 
-// screenFingers is the number of probe fingers of the first stage-2 pass.
-const screenFingers = 3
+// fingerResult caches one probe finger's comparison with one candidate across passes.
+type fingerResult struct {
+	done bool
+	fs   FingerScore
+	fmr  float64
+}
 
-// compareCandidate scores one person against the probe fingers.
-func compareCandidate(c *matcher.Comparator, fmrOf func(float64) float64, v *shardView, slot int, fingers []probeFinger, persons int) Candidate {
+// compareCandidate scores one person against the probe fingers, reusing the results of
+// earlier passes in row (one entry per probe finger, in the order of fingers).
+func compareCandidate(c *matcher.Comparator, fmrOf func(float64) float64, v *shardView, slot int, fingers []probeFinger, row []fingerResult, persons int) Candidate {
 	cand := Candidate{SubjectID: v.ids[slot], Fingers: make([]FingerScore, len(fingers))}
 	var prep [Fingers]*matcher.Prepared
 	get := func(f int) *matcher.Prepared {
 		if prep[f] == nil {
 			if pk := v.template(slot, f); pk != nil {
-				prep[f], _ = matcher.PreparePacked(pk) // validated on Upsert and snapshot load
+				prep[f], _ = matcher.PreparePacked(pk) // validated on Put and snapshot load
 			}
 		}
 		return prep[f]
 	}
 	fmrs := make([]float64, len(fingers))
 	for i, p := range fingers {
-		fs := FingerScore{Probe: p.pos}
-		tries := 1
-		if p.pos != 0 {
-			if gp := get(int(p.pos) - 1); gp != nil {
-				fs.Gallery, fs.Score = p.pos, c.Compare(p.prep, gp)
-			}
-		} else {
-			tries = 0
-			for f := range Fingers {
-				if gp := get(f); gp != nil {
-					tries++
-					if s := c.Compare(p.prep, gp); s > fs.Score || fs.Gallery == 0 {
-						fs.Gallery, fs.Score = uint8(f+1), s
-					}
-				}
-			}
+		if !row[i].done {
+			row[i] = compareFinger(c, fmrOf, p, get)
 		}
-		cand.Fingers[i] = fs
-		fmrs[i] = min(1, fmrOf(fs.Score)*float64(max(tries, 1)))
+		cand.Fingers[i], fmrs[i] = row[i].fs, row[i].fmr
 	}
 	fmr := FusedFMR(fmrs)
 	cand.Score = -10 * math.Log10(max(fmr, 1e-300))
 	cand.FPIR = min(1, fmr*float64(persons))
 	return cand
+}
+
+// compareFinger compares one probe finger with the person's finger of the same position,
+// or with all of them (best score, FMR times the number compared) for an unknown position.
+func compareFinger(c *matcher.Comparator, fmrOf func(float64) float64, p probeFinger, get func(int) *matcher.Prepared) fingerResult {
+	fs := FingerScore{Probe: p.pos}
+	tries := 1
+	if p.pos != 0 {
+		if gp := get(int(p.pos) - 1); gp != nil {
+			fs.Gallery, fs.Score = p.pos, c.Compare(p.prep, gp)
+		}
+	} else {
+		tries = 0
+		for f := range Fingers {
+			if gp := get(f); gp != nil {
+				tries++
+				if s := c.Compare(p.prep, gp); s > fs.Score || fs.Gallery == 0 {
+					fs.Gallery, fs.Score = uint8(f+1), s
+				}
+			}
+		}
+	}
+	return fingerResult{done: true, fs: fs, fmr: min(1, fmrOf(fs.Score)*float64(max(tries, 1)))}
 }
 
 // FusedFMR combines the false-match rates of a probe's fingers into the false-match rate of

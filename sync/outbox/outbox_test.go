@@ -61,6 +61,12 @@ func TestLifecycleAndReopen(t *testing.T) {
 	if _, err := s.MarkSending(ids[1]); err != nil { // crash while sending ids[1]
 		t.Fatal(err)
 	}
+	if e, _ := s.Get(ids[1]); e.State != Sending {
+		t.Fatalf("in flight but shown as %s", e.State)
+	}
+	if st, _ := s.Stats(); st.Counts[Sending] != 1 {
+		t.Fatalf("sending count %d", st.Counts[Sending])
+	}
 	if err := s.MarkConflict(ids[2], errors.New("409")); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +79,7 @@ func TestLifecycleAndReopen(t *testing.T) {
 
 	s = openTest(t, dir, key)
 	defer s.Close()
-	if e, _ := s.Get(ids[1]); e.State != Queued || e.Attempts != 1 {
+	if e, _ := s.Get(ids[1]); e.State != Queued {
 		t.Fatalf("after reopen sending entry is %s/%d", e.State, e.Attempts)
 	}
 	st, _ := s.Stats()

@@ -172,24 +172,43 @@ func (s *Store) transition(id, event string, fn func(e *Entry) (detail string, e
 		}
 		return nil
 	})
-	if err == nil && from != e.State {
+	if err == nil {
 		s.mu.Lock()
-		s.counts[from]--
-		s.counts[e.State]++
+		if s.sending[id] { // the attempt in flight ends with this transition
+			from = Sending
+			delete(s.sending, id)
+		}
+		if from != e.State {
+			s.counts[from]--
+			s.counts[e.State]++
+		}
 		s.mu.Unlock()
 	}
 	return e, err
 }
 
 // MarkSending records that an upload attempt starts.
+//
+// "Sending" is kept in memory, not written: it would cost an fsync per upload and mean nothing
+// after a crash (every attempt in flight then is void, and the packet is simply queued).
+// The state still shows in Get, Scan, Stats and the metrics.
 func (s *Store) MarkSending(id string) (Entry, error) {
-	return s.transition(id, "", func(e *Entry) (string, error) {
-		if e.State != Queued && e.State != Sending {
-			return "", fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
-		}
-		e.State, e.Attempts = Sending, e.Attempts+1
-		return "", nil
-	})
+	e, err := s.Get(id)
+	if err != nil {
+		return e, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e.State != Queued && e.State != Sending {
+		return e, fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
+	}
+	if e.State == Queued {
+		s.sending[id] = true
+		s.counts[Queued]--
+		s.counts[Sending]++
+	}
+	e.State = Sending
+	return e, nil
 }
 
 // MarkRetry puts a packet back in the queue after a failed attempt, due again at next.
@@ -198,7 +217,7 @@ func (s *Store) MarkRetry(id string, cause error, next time.Time) error {
 		if e.State != Sending && e.State != Queued {
 			return "", fmt.Errorf("%w: %s is %s", ErrState, id, e.State)
 		}
-		e.State, e.NextAttempt, e.LastError = Queued, next.UTC(), truncate(cause.Error(), 200)
+		e.State, e.NextAttempt, e.LastError, e.Attempts = Queued, next.UTC(), truncate(cause.Error(), 200), e.Attempts+1
 		return "", nil
 	})
 	return err

@@ -18,7 +18,17 @@ func (s *Store) Get(id string) (Entry, error) {
 		}
 		return err
 	})
+	s.overlay(&e)
 	return e, err
+}
+
+// overlay shows the in-memory "sending" state on an entry read from disk.
+func (s *Store) overlay(e *Entry) {
+	s.mu.Lock()
+	if s.sending[e.ID] && e.State == Queued {
+		e.State = Sending
+	}
+	s.mu.Unlock()
 }
 
 // Scan calls fn for queue entries in id (= time) order. With fromHead it starts at the head
@@ -47,6 +57,7 @@ func (s *Store) scanFrom(start []byte, fn func(e Entry) bool) error {
 			if err := it.Item().Value(func(v []byte) error { return s.open(k, v, &e) }); err != nil {
 				return err
 			}
+			s.overlay(&e)
 			if !fn(e) {
 				return nil
 			}

@@ -26,7 +26,17 @@ func (s *Store) SliceCursor() (string, error) {
 
 // ApplySlice applies one batch of register-slice changes and the new cursor in one
 // transaction: either all of it is stored or none.
+// Like an enrollment it is refused below the free-space reserve (Badger must never fill the disk).
 func (s *Store) ApplySlice(cursor string, upserts []Person, deletes []string) error {
+	var size int64
+	for _, p := range upserts {
+		for _, t := range p.Templates {
+			size += 2 * int64(len(t)) // JSON base64, AEAD and LSM overhead, generously
+		}
+	}
+	if err := s.CheckSpace(size); err != nil {
+		return fmt.Errorf("outbox: apply slice batch up to %q: %w", cursor, err)
+	}
 	err := s.update("apply slice", func(txn *badger.Txn) error {
 		for _, p := range upserts {
 			if p.SubjectID == "" {

@@ -61,8 +61,9 @@ type Store struct {
 	blobDir string
 	log     *slog.Logger
 
-	mu       stdsync.Mutex // guards counts
+	mu       stdsync.Mutex // guards counts and sending
 	counts   map[State]int
+	sending  map[string]bool // uploads in flight (a volatile state, see MarkSending)
 	failErr  atomic.Pointer[error]
 	failed   chan struct{}
 	closed   atomic.Bool
@@ -86,7 +87,7 @@ func Open(opt Options) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{opt: opt, blobDir: filepath.Join(opt.Dir, "blobs"), log: opt.Logger,
-		failed: make(chan struct{}), stopBg: make(chan struct{}), counts: map[State]int{}}
+		failed: make(chan struct{}), stopBg: make(chan struct{}), counts: map[State]int{}, sending: map[string]bool{}}
 	s.deadline.Store(int64(opt.IODeadline))
 	for _, d := range []string{opt.Dir, s.blobDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {

@@ -9,6 +9,10 @@
 // While sampling it plays the strokes it is given at about 130 packets per second with
 // hover, pressure ramps and pen lifts, and its control API injects line noise,
 // truncated packets and unplugging.
+//
+// StartOn runs the same emulator on a serial port it is given instead, typically one
+// end of a serial.NullModem whose other end the driver opens: then both sides speak
+// through go.bug.st/serial and the cable garbles what crosses at mismatched rates.
 package emu
 
 import (
@@ -16,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"sync"
 
 	"github.com/enrolld/enrolld/drivers/isdv4"
@@ -72,7 +75,7 @@ func (o *Options) withDefaults() Options {
 // Emulator is a running emulated sensor.
 type Emulator struct {
 	opts Options
-	pty  *serial.Pty
+	line line
 	done chan struct{}
 	wg   sync.WaitGroup
 
@@ -92,13 +95,32 @@ type Emulator struct {
 
 // Start opens a pseudo-terminal and runs the emulator on it until Close.
 func Start(opts *Options) (*Emulator, error) {
-	o := opts.withDefaults()
 	pty, err := serial.OpenPty()
 	if err != nil {
 		return nil, fmt.Errorf("isdv4/emu: %w", err)
 	}
+	return start(ptyLine{pty}, opts), nil
+}
+
+// StartOn runs the emulator on a port it is given (it sets the port to the sensor's
+// rate and does not close it): one end of a serial.NullModem, say, so that both the
+// driver and the emulator speak through go.bug.st/serial and the cable decides what a
+// rate mismatch sounds like.
+func StartOn(port serial.Port, opts *Options) (*Emulator, error) {
+	o := opts.withDefaults()
+	if err := port.SetBaudRate(o.BaudRate); err != nil {
+		return nil, fmt.Errorf("isdv4/emu: %w", err)
+	}
+	if err := port.SetReadTimeout(portPoll); err != nil {
+		return nil, fmt.Errorf("isdv4/emu: %w", err)
+	}
+	return start(&portLine{port: port}, &o), nil
+}
+
+func start(l line, opts *Options) *Emulator {
+	o := opts.withDefaults()
 	e := &Emulator{
-		opts: o, pty: pty, done: make(chan struct{}),
+		opts: o, line: l, done: make(chan struct{}),
 		idle:       make(chan struct{}),
 		samplingCh: make(chan struct{}),
 		rng:        rand.New(rand.NewPCG(o.Seed, 0x15d4)),
@@ -110,11 +132,12 @@ func Start(opts *Options) (*Emulator, error) {
 	e.wg.Add(2)
 	go e.readLoop()
 	go e.sendLoop()
-	return e, nil
+	return e
 }
 
-// Path is the pseudo-terminal slave the driver opens.
-func (e *Emulator) Path() string { return e.pty.SlavePath() }
+// Path is the port the driver opens: the pseudo-terminal slave (or, for StartOn, the
+// port's own name).
+func (e *Emulator) Path() string { return e.line.path() }
 
 // Close stops the emulator and removes the pseudo-terminal; safe to call twice.
 func (e *Emulator) Close() error {
@@ -126,7 +149,7 @@ func (e *Emulator) Close() error {
 	e.closed = true
 	close(e.done)
 	e.mu.Unlock()
-	err := e.pty.Close()
+	err := e.line.close()
 	e.wg.Wait()
 	return err
 }
@@ -134,7 +157,7 @@ func (e *Emulator) Close() error {
 // Unplug hangs up the line as if the cable were pulled: the driver's next read or write
 // fails. The emulator is finished afterwards.
 func (e *Emulator) Unplug() {
-	e.pty.Hangup()
+	e.line.hangup()
 	e.Close()
 }
 
@@ -219,5 +242,3 @@ func isClosed(ch chan struct{}) bool {
 		return false
 	}
 }
-
-func (e *Emulator) master() *os.File { return e.pty.Master() }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/drivers/isdv4"
+	"github.com/enrolld/enrolld/drivers/serial"
 )
 
 // readLoop takes the driver's command bytes off the line and acts on them.
@@ -11,7 +12,7 @@ func (e *Emulator) readLoop() {
 	defer e.wg.Done()
 	buf := make([]byte, 64)
 	for {
-		n, err := e.master().Read(buf)
+		n, err := e.line.read(buf)
 		if err != nil {
 			return
 		}
@@ -26,10 +27,7 @@ func (e *Emulator) readLoop() {
 }
 
 // rightRate reports whether the driver's end runs at the sensor's baud rate.
-func (e *Emulator) rightRate() bool {
-	baud, err := e.pty.BaudRate()
-	return err == nil && baud == e.opts.BaudRate
-}
+func (e *Emulator) rightRate() bool { return e.line.rightRate(e.opts.BaudRate) }
 
 func (e *Emulator) command(c byte) {
 	e.mu.Lock()
@@ -127,26 +125,12 @@ func (e *Emulator) send(b []byte) {
 	}
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
-	e.master().Write(b)
+	e.line.write(b)
 }
 
-// garble turns bytes sent at one rate into what a receiver at another rate sees:
-// framing errors that read as runs of 0x00 and 0xff and bytes with the top bit set,
-// about one received byte for every two sent. It never contains ten bytes in a row
-// without the top bit, so it cannot look like a packet body.
+// garble is what the host hears of b at the wrong rate.
 func (e *Emulator) garble(b []byte) []byte {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]byte, 0, len(b)/2+1)
-	for i := 0; i < len(b); i += 2 {
-		switch r := e.rng.UintN(4); {
-		case r == 0 && (len(out) == 0 || out[len(out)-1] != 0):
-			out = append(out, 0x00)
-		case r <= 1:
-			out = append(out, 0xff)
-		default:
-			out = append(out, 0x80|byte(e.rng.UintN(128)))
-		}
-	}
-	return out
+	return serial.Garble(e.rng, b)
 }

@@ -31,6 +31,9 @@ type Options struct {
 	MaxPacket int
 	// NoLiveView makes a camera without the EOS live-view operations.
 	NoLiveView bool
+	// NoInitiateCapture makes a camera that does not list InitiateCapture (as later
+	// EOS bodies, which shoot through vendor operations).
+	NoInitiateCapture bool
 	// StillWidth and StillHeight size the photographs; default 960 × 1280.
 	StillWidth, StillHeight int
 	// FrameWidth and FrameHeight size live-view frames; default 640 × 480.

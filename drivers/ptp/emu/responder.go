@@ -24,6 +24,9 @@ func (c *Camera) supports(op ptp.OpCode) bool {
 	if _, ok := paramRange[op]; !ok {
 		return false
 	}
+	if op == ptp.OpInitiateCapture && c.opts.NoInitiateCapture {
+		return false
+	}
 	return !c.opts.NoLiveView || op < 0x9000
 }
 
