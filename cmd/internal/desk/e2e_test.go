@@ -165,8 +165,13 @@ func TestBrowserEnrollment(t *testing.T) {
 	cpu0, wall0 := cpuTime(), time.Now()
 	b.run(chromedp.Evaluate(`window.previewFrames`, &f0), chromedp.Sleep(5*time.Second), chromedp.Evaluate(`window.previewFrames`, &f1))
 	wall := time.Since(wall0)
-	t.Logf("live preview: %.1f frames/s decoded and drawn in the page; station side (camera frames, WebRTC, DataChannel) used %.1f%% of one CPU",
-		(f1-f0)/wall.Seconds(), 100*(cpuTime()-cpu0).Seconds()/wall.Seconds())
+	var mode string
+	b.run(chromedp.Evaluate(`window.previewMode || ''`, &mode))
+	t.Logf("live preview (%s): %.1f frames/s decoded and drawn in the page; station side (camera frames, WebRTC, DataChannel) used %.1f%% of one CPU",
+		mode, (f1-f0)/wall.Seconds(), 100*(cpuTime()-cpu0).Seconds()/wall.Seconds())
+	if want := map[bool]string{true: "vp8", false: "jpeg"}[vp8Built]; mode != want {
+		t.Errorf("preview mode %q, want %q for this build", mode, want)
+	}
 	b.shot("01-face-live-preview")
 	b.run(chromedp.Click(`#btn-face`, chromedp.ByQuery))
 	b.poll(`cur && cur.step === 'fingers'`, 30*time.Second)

@@ -125,10 +125,20 @@ async function startPreview() {
   if (preview) return;
   const pc = new RTCPeerConnection({ iceServers: [] });
   const dc = pc.createDataChannel('preview');
+  pc.addTransceiver('video', { direction: 'recvonly' }); // a VP8 build answers with a track
+  pc.ontrack = (ev) => {
+    const v = $('preview-video'); v.srcObject = new MediaStream([ev.track]); v.hidden = false; $('preview').hidden = true;
+    window.previewMode = 'vp8';
+    const t0 = performance.now();
+    const count = () => { window.previewFrames++; $('preview-stats').textContent = `VP8 · ${(window.previewFrames / ((performance.now() - t0) / 1000)).toFixed(1)} fps`; v.requestVideoFrameCallback(count); };
+    v.requestVideoFrameCallback(count);
+    v.play().catch(() => {});
+  };
   dc.binaryType = 'arraybuffer';
   preview = { pc, dc, parts: new Map(), bytes: 0, t0: performance.now() };
   const ctx = $('preview').getContext('2d');
   dc.onmessage = async (ev) => {
+    window.previewMode = 'jpeg';
     const b = new Uint8Array(ev.data);
     if (b[0] !== 0x4a) return;
     const v = new DataView(ev.data);
@@ -155,7 +165,10 @@ async function startPreview() {
   if (!r.ok) { say('Live preview unavailable: ' + r.data.error); stopPreview(); return; }
   await pc.setRemoteDescription(r.data);
 }
-function stopPreview() { if (preview) { preview.pc.close(); preview = null; } }
+function stopPreview() {
+  if (preview) { preview.pc.close(); preview = null; }
+  const v = $('preview-video'); v.hidden = true; v.srcObject = null; $('preview').hidden = false;
+}
 
 // --- signature drawn live (server-sent events from the pad) ---
 function liveSignature() {
