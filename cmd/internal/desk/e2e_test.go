@@ -155,6 +155,7 @@ func TestBrowserEnrollment(t *testing.T) {
 	b := &browser{t: t, ctx: bctx, dir: shots}
 	b.run(chromedp.Navigate(ts.URL + "/desk/"))
 	b.signIn("olga", "olga-pw")
+	b.shot("00-home-devices")
 	start := time.Now()
 	b.run(chromedp.SetValue(`#form-case input[name=receipt]`, "202611200042", chromedp.ByQuery),
 		chromedp.SetValue(`#form-case input[name=date_of_birth]`, "1990-05-17", chromedp.ByQuery),

@@ -55,9 +55,21 @@ async function home() {
     else { b.textContent = 'Approve…'; b.disabled = me.role !== 'supervisor' || !pending; b.onclick = () => approveScreen(s.id); }
     tr.insertCell().append(b);
   }
-  const st = await call('GET', 'status');
-  $('station-status').textContent = JSON.stringify(st.data, null, 1);
+  renderStatus((await call('GET', 'status')).data);
   show('screen-home');
+}
+
+function renderStatus(st) {
+  const tb = $('tbl-devices').tBodies[0]; tb.textContent = '';
+  for (const d of Array.isArray(st.devices) ? st.devices : []) {
+    const tr = tb.insertRow();
+    const info = d.info ? [d.info.model, d.info.serial, d.info.firmware].filter(Boolean).join(' · ') : '';
+    [d.name, d.kind, d.driver + (d.emulated ? ' (emulated)' : ''), d.state, d.reason || info].forEach((t) => { tr.insertCell().textContent = t || ''; });
+    tr.className = d.state === 'loaded' ? '' : 'bad';
+  }
+  const q = st.queue;
+  $('queue-state').textContent = q ? `Outbox: ${q.state}; ${q.queue ? q.queue.Unsent : '?'} packet(s) waiting for the centre.` : 'Outbox: not connected.';
+  $('queue-state').className = q && !q.accepting ? 'warn' : '';
 }
 
 async function open(id) { const r = await call('GET', 'enrollments/' + id); render(r.data.summary); }
