@@ -19,7 +19,8 @@
 //   - sharpness: the energy of the Laplacian over the face, measured at a fixed scale (the
 //     face resampled so that the eyes are 64 px apart) so it does not depend on distance;
 //   - background uniformity: the spread and edge energy of the token crop's background
-//     (the areas beside and above the head).
+//     where no head reaches, whatever its hair (the band along the top edge and the bands
+//     along the sides down to the eye line).
 //
 // The token geometry (ISO/IEC 19794-5 §8.4): an image of width W and height W/0.75, eyes at
 // distance W/4, eye midpoint on the vertical centre line at 0.6·W from the top. Check
