@@ -15,6 +15,8 @@
 //     centre against the eye midpoint);
 //   - head centred and of the right size: the token crop (below) fits in the picture and
 //     the eye midpoint lies near the picture's vertical axis;
+//   - neutral expression: no teeth showing between the mouth corners (an open mouth or a
+//     broad smile);
 //   - exposure and contrast of the face: mean luminance, spread, clipped pixels;
 //   - sharpness: the energy of the Laplacian over the face, measured at a fixed scale (the
 //     face resampled so that the eyes are 64 px apart) so it does not depend on distance;
