@@ -32,6 +32,7 @@ const (
 	LowContrast   Problem = "low_contrast"
 	Blurred       Problem = "blurred"
 	BusyBackdrop  Problem = "background"
+	Expression    Problem = "expression"
 	BelowAdvisory Problem = "eye_distance_below_recommended" // a warning, not a failure
 )
 
@@ -55,6 +56,7 @@ type Options struct {
 	MinSharpness       float64 // RMS Laplacian at the normalised scale, default 12
 	MaxBackgroundStd   float64 // default 18
 	MaxBackgroundEdges float64 // mean gradient of the background, default 6
+	MaxTeeth           float64 // share of the mouth area showing teeth, default 0.03
 	MinFaceScore       float32 // cascade score for a face, default 10
 	TokenEyeDistance   int     // eye distance of the token crop, default 120
 }
@@ -81,6 +83,7 @@ func (o *Options) withDefaults() Options {
 	def(&r.MinSharpness, 12)
 	def(&r.MaxBackgroundStd, 18)
 	def(&r.MaxBackgroundEdges, 6)
+	def(&r.MaxTeeth, 0.03)
 	if r.MinFaceScore == 0 {
 		r.MinFaceScore = 10
 	}
@@ -173,6 +176,9 @@ func (k *Checker) Check(ctx context.Context, img image.Image) (*Result, error) {
 	}
 	k.geometry(res, g, lm)
 	k.photometry(res, g, lm)
+	if f := teethFraction(img, lm); f > o.MaxTeeth {
+		res.fail(Expression, f, "mouth open or teeth showing: the applicant keeps a neutral expression, mouth closed")
+	}
 	if res.Has(EyesTooClose) || res.Has(TooClose) || res.Has(NotCentred) {
 		return res, nil
 	}

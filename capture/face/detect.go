@@ -22,6 +22,7 @@ type detection struct {
 type landmarks struct {
 	left, right point // the eyes as seen in the image (left = smaller x)
 	mouth       point // mouth centre (0,0 if not found)
+	corners     []point // mouth corners found (0 to 2)
 	found       bool  // both pupils located
 }
 
@@ -71,6 +72,9 @@ func (c *cascades) locate(g *gray, d detection) landmarks {
 		p := m.c.GetLandmarkPoint(l, r, img, 63, m.flip)
 		if p.Row > 0 && p.Col > 0 {
 			xs, ys = append(xs, float64(p.Col)), append(ys, float64(p.Row))
+			if m.c == c.corner {
+				lm.corners = append(lm.corners, point{float64(p.Col), float64(p.Row)})
+			}
 		}
 	}
 	if len(xs) > 0 {

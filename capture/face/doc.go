@@ -15,11 +15,14 @@
 //     centre against the eye midpoint);
 //   - head centred and of the right size: the token crop (below) fits in the picture and
 //     the eye midpoint lies near the picture's vertical axis;
+//   - neutral expression: no teeth showing between the mouth corners (an open mouth or a
+//     broad smile);
 //   - exposure and contrast of the face: mean luminance, spread, clipped pixels;
 //   - sharpness: the energy of the Laplacian over the face, measured at a fixed scale (the
 //     face resampled so that the eyes are 64 px apart) so it does not depend on distance;
 //   - background uniformity: the spread and edge energy of the token crop's background
-//     (the areas beside and above the head).
+//     where no head reaches, whatever its hair (the band along the top edge and the bands
+//     along the sides down to the eye line).
 //
 // The token geometry (ISO/IEC 19794-5 §8.4): an image of width W and height W/0.75, eyes at
 // distance W/4, eye midpoint on the vertical centre line at 0.6·W from the top. Check

@@ -74,20 +74,20 @@ func sharpness(g *gray, mid point, d float64) float64 {
 	return math.Sqrt(sum / float64(cnt))
 }
 
-// background checks the token crop's background: the strips beside the head from the top
-// down to the eye line, outside the head ellipse.
+// background checks the token crop's background where no head reaches, whatever its
+// shape or hair: the band along the top edge (the top 8 % of the height) and the bands along
+// the sides (the outer 10 % of the width) from the top down to the eye line. Padding beyond
+// the picture is left out.
 func (k *Checker) background(res *Result, t *gray) {
 	o := &k.opt
-	w := float64(t.w)
-	cx, cy := w/2, 0.6*w // eye midpoint
-	// Head ellipse: centre a little above the eye line, half-width 0.3 W, half-height 0.5 W.
-	hx, hy, ry, rx := cx, cy-0.05*w, 0.52*w, 0.32*w
-	var vals, grads []float64
+	eyeLine := int(0.6 * float64(t.w))
 	step := max(1, t.w/160)
-	for y := step; y < int(cy); y += step {
+	var vals, grads []float64
+	for y := step; y < eyeLine && y < t.h-step; y += step {
 		for x := step; x < t.w-step; x += step {
-			ex, ey := (float64(x)-hx)/rx, (float64(y)-hy)/ry
-			if ex*ex+ey*ey < 1 || !t.real(x-step, y-step) || !t.real(x+step, y+step) {
+			top := y < t.h*8/100
+			side := x < t.w/10 || x >= t.w-t.w/10
+			if !(top || side) || !t.real(x-step, y-step) || !t.real(x+step, y+step) {
 				continue
 			}
 			p := func(x, y int) float64 { return float64(t.pix[y*t.w+x]) }
@@ -96,8 +96,8 @@ func (k *Checker) background(res *Result, t *gray) {
 		}
 	}
 	st, gs := statsOf(vals), statsOf(grads)
-	if st.n == 0 {
-		return
+	if st.n < 20 {
+		return // the picture ends where the background would be: nothing to judge
 	}
 	if st.std > o.MaxBackgroundStd || gs.mean > o.MaxBackgroundEdges {
 		res.fail(BusyBackdrop, st.std, "background not plain (spread %.0f, edges %.1f): use the plain backdrop behind the applicant", st.std, gs.mean)

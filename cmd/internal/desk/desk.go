@@ -10,13 +10,14 @@
 // shows the outcome, one screen per step. The camera's live view reaches the page over
 // WebRTC as JPEG frames on a DataChannel (preview.go).
 //
-// Wiring (cmd/enrolld):
+// Wiring (cmd/enrolld): Open builds everything from the configuration section (Config)
+// and what the daemon has opened already:
 //
-//	h, err := desk.New(desk.Options{Accounts: cfg.Desk.Accounts, Profiles: …, Devices: desk.ManagerDevices(mgr),
-//		Enroll: enroll.Options{Auditor: auditLog, FaceChecker: desk.FaceChecker(checker), …, Outbox: desk.StationOutbox(st)},
-//		Registerer: reg})
-//	mux.Handle("/desk/", h)
-//	mux.Handle("/api/v1/desk/", h)
+//	d, passwords, err := desk.Open(cfg.Desk, desk.Deps{StorageDir: dir, Devices: desk.ManagerDevices(mgr),
+//		Station: station, Gallery: gal, Registerer: reg, Logger: log})
+//	mux.Handle("/desk/", d)        // the page and its assets
+//	mux.Handle("/api/v1/desk/", d) // the operator API
+//	defer d.Close()
 package desk
 
 import (
@@ -62,7 +63,10 @@ type Options struct {
 	MaxFailures    int           // failed sign-ins in a row before a lock-out, default 5
 	LockOut        time.Duration // default 15 min
 	CaptureTimeout time.Duration // per device capture, default 60 s
-	SignatureIdle  time.Duration // pen-up time that ends a signature, default 2 s
+	// EnrollmentTTL cancels an open enrollment nobody has touched for this long, dropping
+	// its biometric data from memory; default 2 h.
+	EnrollmentTTL time.Duration
+	SignatureIdle time.Duration // pen-up time that ends a signature, default 2 s
 	// InsecureCookies drops the Secure attribute, for plain HTTP on a non-loopback address
 	// in a lab. Browsers accept Secure cookies from http://localhost.
 	InsecureCookies bool
@@ -86,6 +90,7 @@ type Server struct {
 	started  map[string]map[enroll.Step]time.Time
 	lives    map[string]*live
 	hub      *hub
+	touched  map[string]time.Time // last action on each open enrollment
 }
 
 // New checks the options and builds the handler.
@@ -103,7 +108,7 @@ func New(opt Options) (*Server, error) {
 		return nil, errors.New("desk: no enrollment profiles")
 	}
 	s := &Server{opt: opt, profiles: map[string]enroll.Profile{}, sessions: map[string]*enroll.Session{},
-		started: map[string]map[enroll.Step]time.Time{}}
+		started: map[string]map[enroll.Step]time.Time{}, touched: map[string]time.Time{}}
 	for _, p := range opt.Profiles {
 		if err := p.Validate(); err != nil {
 			return nil, err
@@ -135,6 +140,9 @@ func (s *Server) setDefaults() {
 	}
 	if o.CaptureTimeout <= 0 {
 		o.CaptureTimeout = 60 * time.Second
+	}
+	if o.EnrollmentTTL <= 0 {
+		o.EnrollmentTTL = 2 * time.Hour
 	}
 	if o.SignatureIdle <= 0 {
 		o.SignatureIdle = 2 * time.Second

@@ -250,3 +250,24 @@ func TestConfigValidate(t *testing.T) {
 		t.Errorf("Apply: %+v", o)
 	}
 }
+
+func TestAbandonedEnrollmentExpires(t *testing.T) {
+	r := newRig(t)
+	c := r.client(t)
+	c.login("olga", "olga-pw")
+	_, body := c.do("POST", "/api/v1/desk/enrollments", `{"receipt":"202611200005","application_type":"visa","name":"A","date_of_birth":"1990-01-01"}`)
+	id := parse(t, body).Summary.ID
+	c.do("POST", "/api/v1/desk/enrollments/"+id+"/face", "")
+	r.clock.Advance(3 * time.Hour)
+	c.login("olga", "olga-pw") // the earlier session went idle
+	if code, body := c.do("GET", "/api/v1/desk/enrollments", ""); code != 200 || strings.Contains(body, id) {
+		t.Fatalf("list after the TTL: %d %s", code, body)
+	}
+	if code, _ := c.do("GET", "/api/v1/desk/enrollments/"+id, ""); code != 404 {
+		t.Fatalf("expired enrollment still held: %d", code)
+	}
+	last := r.audit.events[len(r.audit.events)-1]
+	if last.Action != "cancel" || !strings.HasPrefix(last.Justification, "expired") {
+		t.Fatalf("expiry not audited: %+v", last)
+	}
+}

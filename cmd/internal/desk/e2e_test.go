@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/capture/audit"
@@ -154,21 +155,31 @@ func TestBrowserEnrollment(t *testing.T) {
 	b := &browser{t: t, ctx: bctx, dir: shots}
 	b.run(chromedp.Navigate(ts.URL + "/desk/"))
 	b.signIn("olga", "olga-pw")
+	b.shot("00-home-devices")
 	start := time.Now()
 	b.run(chromedp.SetValue(`#form-case input[name=receipt]`, "202611200042", chromedp.ByQuery),
-		chromedp.SetValue(`#form-case input[name=name]`, "Ana Example", chromedp.ByQuery),
 		chromedp.SetValue(`#form-case input[name=date_of_birth]`, "1990-05-17", chromedp.ByQuery),
-		chromedp.Click(`#form-case button[type=submit]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#form-case input[name=name]`, "Ana Example"+kb.Enter, chromedp.ByQuery),
 		chromedp.WaitVisible(`#step-face`, chromedp.ByQuery))
 	b.poll(`window.previewFrames >= 10`, 30*time.Second)
 	var f0, f1 float64
 	cpu0, wall0 := cpuTime(), time.Now()
 	b.run(chromedp.Evaluate(`window.previewFrames`, &f0), chromedp.Sleep(5*time.Second), chromedp.Evaluate(`window.previewFrames`, &f1))
 	wall := time.Since(wall0)
-	t.Logf("live preview: %.1f frames/s decoded and drawn in the page; station side (camera frames, WebRTC, DataChannel) used %.1f%% of one CPU",
-		(f1-f0)/wall.Seconds(), 100*(cpuTime()-cpu0).Seconds()/wall.Seconds())
+	var mode string
+	b.run(chromedp.Evaluate(`window.previewMode || ''`, &mode))
+	t.Logf("live preview (%s): %.1f frames/s decoded and drawn in the page; station side (camera frames, WebRTC, DataChannel) used %.1f%% of one CPU",
+		mode, (f1-f0)/wall.Seconds(), 100*(cpuTime()-cpu0).Seconds()/wall.Seconds())
+	if want := map[bool]string{true: "vp8", false: "jpeg"}[vp8Built]; mode != want {
+		t.Errorf("preview mode %q, want %q for this build", mode, want)
+	}
 	b.shot("01-face-live-preview")
-	b.run(chromedp.Click(`#btn-face`, chromedp.ByQuery))
+	var focused string
+	b.run(chromedp.Evaluate(`document.activeElement.id`, &focused))
+	if focused != "btn-face" {
+		t.Errorf("focus on %q at the face step, want the capture button", focused)
+	}
+	b.run(chromedp.KeyEvent(kb.Enter)) // the step's primary button has the focus
 	b.poll(`cur && cur.step === 'fingers'`, 30*time.Second)
 	b.shot("02-face-accepted-fingers")
 	for i := 0; i < 3; i++ { // the right index: up to three attempts, the best kept
@@ -273,8 +284,7 @@ func (b *browser) signIn(user, pw string) {
 	b.t.Helper()
 	b.run(chromedp.WaitVisible(`#form-signin`, chromedp.ByQuery),
 		chromedp.SendKeys(`#form-signin input[name=user]`, user, chromedp.ByQuery),
-		chromedp.SendKeys(`#form-signin input[name=password]`, pw, chromedp.ByQuery),
-		chromedp.Click(`#form-signin button[type=submit]`, chromedp.ByQuery),
+		chromedp.SendKeys(`#form-signin input[name=password]`, pw+kb.Enter, chromedp.ByQuery), // keyboard only
 		chromedp.WaitVisible(`#screen-home`, chromedp.ByQuery))
 }
 

@@ -55,8 +55,10 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, u *userSessi
 		writeError(w, statusOf(err), err.Error())
 		return
 	}
+	s.expire(r.Context())
 	s.mu.Lock()
 	s.sessions[sess.ID()] = sess
+	s.touched[sess.ID()] = s.opt.Now()
 	s.started[sess.ID()] = map[enroll.Step]time.Time{sess.Step(): s.opt.Now()}
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, answer{Summary: sess.Summary()})
@@ -80,6 +82,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request, u *userSession) 
 }
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, u *userSession) {
+	s.expire(r.Context())
 	s.mu.Lock()
 	var out []enroll.Summary
 	for _, sess := range s.sessions {
@@ -118,6 +121,7 @@ func (s *Server) track(sess *enroll.Session) {
 	step := sess.Step()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.touched[sess.ID()] = now
 	st := s.started[sess.ID()]
 	if st == nil {
 		return
@@ -137,6 +141,8 @@ func (s *Server) track(sess *enroll.Session) {
 		s.metrics.enrollments.WithLabelValues(string(step)).Inc()
 		delete(s.started, sess.ID())
 		delete(s.sessions, sess.ID())
+		delete(s.touched, sess.ID())
+		delete(s.lives, sess.ID())
 	}
 }
 
@@ -378,4 +384,28 @@ func (s *Server) serveApprove(w http.ResponseWriter, r *http.Request, u *userSes
 		return
 	}
 	s.reply(w, sess, nil, sess.Approve(r.Context(), u.actor, n, req.Justification), http.StatusOK)
+}
+
+// expire cancels the open enrollments untouched for EnrollmentTTL (audited as a
+// cancellation by their officer with the reason "expired"), so abandoned biometric data
+// does not stay in memory.
+func (s *Server) expire(ctx context.Context) {
+	now := s.opt.Now()
+	s.mu.Lock()
+	var old []*enroll.Session
+	for id, t := range s.touched {
+		if now.Sub(t) > s.opt.EnrollmentTTL {
+			old = append(old, s.sessions[id])
+		}
+	}
+	s.mu.Unlock()
+	for _, sess := range old {
+		if sess == nil {
+			continue
+		}
+		if err := sess.Cancel(ctx, sess.Officer(), "expired: no action for "+s.opt.EnrollmentTTL.String()); err != nil {
+			s.log.Warn("desk: expiring an abandoned enrollment failed", "err", err)
+		}
+		s.track(sess)
+	}
 }

@@ -66,7 +66,10 @@ func (s *Server) answer(ctx context.Context, hub *hub, offer offerRequest) (stri
 	var se webrtc.SettingEngine
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
 	se.SetIncludeLoopbackCandidate(true) // the page often runs on the station itself
-	api := webrtc.NewAPI(webrtc.WithSettingEngine(se))
+	api, err := newPreviewAPI(se)
+	if err != nil {
+		return "", err
+	}
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return "", err
@@ -79,17 +82,23 @@ func (s *Server) answer(ctx context.Context, hub *hub, offer offerRequest) (stri
 			_ = pc.Close()
 		}
 	})
-	pc.OnDataChannel(func(dc *webrtc.DataChannel) {
-		if dc.Label() != "preview" {
-			return
-		}
-		dc.OnOpen(func() { go s.stream(pcCtx, hub, dc) })
-		dc.OnClose(cancel)
-	})
 	fail := func(err error) (string, error) { cancel(); _ = pc.Close(); return "", err }
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer.SDP}); err != nil {
 		return fail(err)
 	}
+	video, err := s.addVideo(pcCtx, pc, hub)
+	if err != nil {
+		return fail(err)
+	}
+	pc.OnDataChannel(func(dc *webrtc.DataChannel) {
+		if dc.Label() != "preview" {
+			return
+		}
+		if !video { // the JPEG fallback; with a VP8 track the channel stays quiet
+			dc.OnOpen(func() { go s.stream(pcCtx, hub, dc) })
+		}
+		dc.OnClose(cancel)
+	})
 	ans, err := pc.CreateAnswer(nil)
 	if err != nil {
 		return fail(err)

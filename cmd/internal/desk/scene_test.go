@@ -16,8 +16,8 @@ import (
 	"github.com/enrolld/enrolld/capture/face"
 )
 
-// portraitCamera is the e2e test's camera: a real portrait (from ../shared/data) in front of
-// a plain backdrop as the still, and live-view frames made from it (scaled to 640 wide, a
+// portraitCamera is the e2e test's camera: a real portrait (from ../shared/data; its head
+// leaning 12° turned upright) in front of a plain backdrop as the still, and live-view frames made from it (scaled to 640 wide, a
 // moving bar so consecutive frames differ) at 15 fps.
 type portraitCamera struct {
 	still  []byte
@@ -50,7 +50,7 @@ func (c *portraitCamera) LiveView(ctx context.Context, out chan<- capture.Frame)
 
 func newPortraitCamera(t testing.TB, k *face.Checker) *portraitCamera {
 	t.Helper()
-	b, err := os.ReadFile("../../../../shared/data/faces/portrait-1.jpg")
+	b, err := os.ReadFile("../../../../shared/data/faces/portrait-2.jpg")
 	if err != nil {
 		t.Skipf("portrait absent (%v): the browser test needs a real face", err)
 	}
@@ -58,12 +58,11 @@ func newPortraitCamera(t testing.TB, k *face.Checker) *portraitCamera {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := k.Check(context.Background(), src)
+	img := upright(src, -12)
+	res, err := k.Check(context.Background(), img)
 	if err != nil || res.Faces != 1 {
 		t.Fatalf("portrait: %+v %v", res, err)
 	}
-	img := image.NewRGBA(src.Bounds())
-	draw.Draw(img, img.Rect, src, src.Bounds().Min, draw.Src)
 	// Plain backdrop outside an ellipse around the head, above the shoulders.
 	l, r := res.LeftEye, res.RightEye
 	d := math.Hypot(float64(r[0]-l[0]), float64(r[1]-l[1]))
@@ -101,6 +100,26 @@ func shrink(src *image.RGBA, width int) *image.RGBA {
 	for y := 0; y < h; y++ {
 		for x := 0; x < width; x++ {
 			out.SetRGBA(x, y, src.RGBAAt(int(float64(x)*f), int(float64(y)*f)))
+		}
+	}
+	return out
+}
+
+// upright turns src by deg degrees about its centre (nearest neighbour, edges clamped).
+func upright(src image.Image, deg float64) *image.RGBA {
+	b := src.Bounds()
+	in := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(in, in.Rect, src, b.Min, draw.Src)
+	out := image.NewRGBA(in.Rect)
+	a := deg * math.Pi / 180
+	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	cos, sin := math.Cos(a), math.Sin(a)
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			dx, dy := float64(x)-cx, float64(y)-cy
+			sx := min(max(int(cx+dx*cos+dy*sin), 0), b.Dx()-1)
+			sy := min(max(int(cy-dx*sin+dy*cos), 0), b.Dy()-1)
+			out.SetRGBA(x, y, in.RGBAAt(sx, sy))
 		}
 	}
 	return out

@@ -55,9 +55,21 @@ async function home() {
     else { b.textContent = 'Approve…'; b.disabled = me.role !== 'supervisor' || !pending; b.onclick = () => approveScreen(s.id); }
     tr.insertCell().append(b);
   }
-  const st = await call('GET', 'status');
-  $('station-status').textContent = JSON.stringify(st.data, null, 1);
+  renderStatus((await call('GET', 'status')).data);
   show('screen-home');
+}
+
+function renderStatus(st) {
+  const tb = $('tbl-devices').tBodies[0]; tb.textContent = '';
+  for (const d of Array.isArray(st.devices) ? st.devices : []) {
+    const tr = tb.insertRow();
+    const info = d.info ? [d.info.model, d.info.serial, d.info.firmware].filter(Boolean).join(' · ') : '';
+    [d.name, d.kind, d.driver + (d.emulated ? ' (emulated)' : ''), d.state, d.reason || info].forEach((t) => { tr.insertCell().textContent = t || ''; });
+    tr.className = d.state === 'loaded' ? '' : 'bad';
+  }
+  const q = st.queue;
+  $('queue-state').textContent = q ? `Outbox: ${q.state}; ${q.queue ? q.queue.Unsent : '?'} packet(s) waiting for the centre.` : 'Outbox: not connected.';
+  $('queue-state').className = q && !q.accepting ? 'warn' : '';
 }
 
 async function open(id) { const r = await call('GET', 'enrollments/' + id); render(r.data.summary); }
@@ -125,10 +137,20 @@ async function startPreview() {
   if (preview) return;
   const pc = new RTCPeerConnection({ iceServers: [] });
   const dc = pc.createDataChannel('preview');
+  pc.addTransceiver('video', { direction: 'recvonly' }); // a VP8 build answers with a track
+  pc.ontrack = (ev) => {
+    const v = $('preview-video'); v.srcObject = new MediaStream([ev.track]); v.hidden = false; $('preview').hidden = true;
+    window.previewMode = 'vp8';
+    const t0 = performance.now();
+    const count = () => { window.previewFrames++; $('preview-stats').textContent = `VP8 · ${(window.previewFrames / ((performance.now() - t0) / 1000)).toFixed(1)} fps`; v.requestVideoFrameCallback(count); };
+    v.requestVideoFrameCallback(count);
+    v.play().catch(() => {});
+  };
   dc.binaryType = 'arraybuffer';
   preview = { pc, dc, parts: new Map(), bytes: 0, t0: performance.now() };
   const ctx = $('preview').getContext('2d');
   dc.onmessage = async (ev) => {
+    window.previewMode = 'jpeg';
     const b = new Uint8Array(ev.data);
     if (b[0] !== 0x4a) return;
     const v = new DataView(ev.data);
@@ -155,7 +177,10 @@ async function startPreview() {
   if (!r.ok) { say('Live preview unavailable: ' + r.data.error); stopPreview(); return; }
   await pc.setRemoteDescription(r.data);
 }
-function stopPreview() { if (preview) { preview.pc.close(); preview = null; } }
+function stopPreview() {
+  if (preview) { preview.pc.close(); preview = null; }
+  const v = $('preview-video'); v.hidden = true; v.srcObject = null; $('preview').hidden = false;
+}
 
 // --- signature drawn live (server-sent events from the pad) ---
 function liveSignature() {
