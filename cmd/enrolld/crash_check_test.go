@@ -97,6 +97,23 @@ func centreFromStore(t *testing.T, centreDir string) centreView {
 	return cv
 }
 
+// findings are violated invariants, one sentence each.
+type findings []string
+
+// add appends a finding and returns the list (so that a check can end with it).
+func (f *findings) add(format string, args ...any) findings {
+	*f = append(*f, fmt.Sprintf(format, args...))
+	return *f
+}
+
+// report fails t with every finding.
+func (f findings) report(t *testing.T) {
+	t.Helper()
+	for _, s := range f {
+		t.Error(s)
+	}
+}
+
 // outboxTally counts the station's queue entries by state.
 type outboxTally struct {
 	entries, unsent, acknowledged, purged int
@@ -111,28 +128,26 @@ type outboxTally struct {
 //   - nothing is in conflict, counters are unique, and the centre holds nothing unknown here;
 //   - after the final drain (final): nothing is unsent and every enrollment is at the centre
 //     exactly once.
-func checkOutbox(t *testing.T, stationDir, dataDir string, centreKey ed25519.PublicKey, cv centreView, acked []string, final bool) outboxTally {
-	t.Helper()
+func checkOutbox(stationDir, dataDir string, centreKey ed25519.PublicKey, cv centreView, acked []string, final bool) (tally outboxTally, f findings) {
 	opt, err := stsync.OptionsFromDir(stationDir, dataDir, "")
 	if err != nil {
-		t.Fatal(err)
+		return tally, f.add("station credentials: %v", err)
 	}
 	s, err := outbox.Open(opt.Outbox)
 	if err != nil {
-		t.Fatalf("reopening the outbox after a kill: %v", err)
+		return tally, f.add("reopening the outbox after a kill: %v", err)
 	}
 	defer s.Close()
-	var tally outboxTally
 	local := map[string]bool{}
 	counters := map[uint64]string{}
 	err = s.Scan(false, func(e outbox.Entry) bool {
 		tally.entries++
 		local[e.ID] = true
 		if other, dup := counters[e.Counter]; dup {
-			t.Errorf("%s and %s share the station counter %d", other, e.ID, e.Counter)
+			f.add("%s and %s share the station counter %d", other, e.ID, e.Counter)
 		}
 		counters[e.Counter] = e.ID
-		checkEntry(t, s, e, centreKey, cv, final)
+		f = append(f, checkEntry(s, e, centreKey, cv, final)...)
 		switch {
 		case e.State.Unsent():
 			tally.unsent++
@@ -144,27 +159,26 @@ func checkOutbox(t *testing.T, stationDir, dataDir string, centreKey ed25519.Pub
 		return true
 	})
 	if err != nil {
-		t.Fatalf("scanning the outbox: %v", err)
+		f.add("scanning the outbox: %v", err)
 	}
 	for _, id := range acked {
 		if !local[id] && cv.count[id] == 0 {
-			t.Errorf("acknowledged enrollment %s lost: neither in the outbox nor at the centre", id)
+			f.add("acknowledged enrollment %s lost: neither in the outbox nor at the centre", id)
 		}
 		if final && cv.count[id] != 1 {
-			t.Errorf("acknowledged enrollment %s stored %d times at the centre after the drain", id, cv.count[id])
+			f.add("acknowledged enrollment %s stored %d times at the centre after the drain", id, cv.count[id])
 		}
 	}
 	for id, n := range cv.count {
 		if !local[id] {
-			t.Errorf("the centre holds %s (%d times), which the station never queued", id, n)
+			f.add("the centre holds %s (%d times), which the station never queued", id, n)
 		}
 	}
-	return tally
+	return tally, f
 }
 
 // checkEntry checks one queue entry against its receipt, its sealed file and the centre.
-func checkEntry(t *testing.T, s *outbox.Store, e outbox.Entry, centreKey ed25519.PublicKey, cv centreView, final bool) {
-	t.Helper()
+func checkEntry(s *outbox.Store, e outbox.Entry, centreKey ed25519.PublicKey, cv centreView, final bool) (f findings) {
 	_, sealedErr := s.Sealed(e)
 	switch e.State {
 	case outbox.Acknowledged, outbox.Purged:
@@ -173,56 +187,57 @@ func checkEntry(t *testing.T, s *outbox.Store, e outbox.Entry, centreKey ed25519
 			err = rc.VerifyStored(centreKey, e.ID, e.ContentHash)
 		}
 		if err != nil {
-			t.Errorf("%s is %s without a valid stored receipt: %v", e.ID, e.State, err)
+			f.add("%s is %s without a valid stored receipt: %v", e.ID, e.State, err)
 		}
 		if n := cv.count[e.ID]; n != 1 {
-			t.Errorf("%s is %s locally but stored %d times at the centre", e.ID, e.State, n)
+			f.add("%s is %s locally but stored %d times at the centre", e.ID, e.State, n)
 		}
 		if h := hex.EncodeToString(e.ContentHash[:]); cv.hash[e.ID] != h {
-			t.Errorf("%s: the centre holds content hash %q, the station %q", e.ID, cv.hash[e.ID], h)
+			f.add("%s: the centre holds content hash %q, the station %q", e.ID, cv.hash[e.ID], h)
 		}
 		if e.State == outbox.Purged && !errors.Is(sealedErr, outbox.ErrNotFound) {
-			t.Errorf("%s is purged but its sealed file is still readable (err %v)", e.ID, sealedErr)
+			f.add("%s is purged but its sealed file is still readable (err %v)", e.ID, sealedErr)
 		}
 		if e.State == outbox.Acknowledged && sealedErr != nil {
-			t.Errorf("%s is acknowledged but not yet purged, and its sealed file is gone: %v", e.ID, sealedErr)
+			f.add("%s is acknowledged but not yet purged, and its sealed file is gone: %v", e.ID, sealedErr)
 		}
 	case outbox.Conflict:
-		t.Errorf("%s is in conflict (409): the centre saw a different packet under its id", e.ID)
+		f.add("%s is in conflict (409): the centre saw a different packet under its id", e.ID)
 	default: // queued or sending: must still be sendable
 		if sealedErr != nil {
-			t.Errorf("%s is %s but its sealed packet is lost: %v", e.ID, e.State, sealedErr)
+			f.add("%s is %s but its sealed packet is lost: %v", e.ID, e.State, sealedErr)
 		}
 		if final {
-			t.Errorf("%s still %s after the drain", e.ID, e.State)
+			f.add("%s still %s after the drain", e.ID, e.State)
 		}
 		if n := cv.count[e.ID]; n > 1 {
-			t.Errorf("%s stored %d times at the centre", e.ID, n)
+			f.add("%s stored %d times at the centre", e.ID, n)
 		}
 	}
+	return f
 }
 
 // checkChain checks the station's hash chain as the centre received it: counters 1..n each
 // once, every packet naming its predecessor's chain hash.
-func checkChain(t *testing.T, recs []central.Record) {
-	t.Helper()
+func checkChain(recs []central.Record) (f findings) {
 	byCounter := map[uint64]central.Record{}
 	for _, r := range recs {
 		if old, dup := byCounter[r.Counter]; dup {
-			t.Errorf("the centre holds %s and %s with the same counter %d", old.ID, r.ID, r.Counter)
+			f.add("the centre holds %s and %s with the same counter %d", old.ID, r.ID, r.Counter)
 		}
 		byCounter[r.Counter] = r
 	}
 	for n := uint64(1); n <= uint64(len(recs)); n++ {
 		cur, ok := byCounter[n]
 		if !ok {
-			t.Errorf("the centre has no packet with counter %d of %d", n, len(recs))
+			f.add("the centre has no packet with counter %d of %d", n, len(recs))
 			continue
 		}
 		if prev, ok := byCounter[n-1]; ok && cur.PrevHash != prev.ChainHash {
-			t.Errorf("hash chain broken at counter %d (%s)", n, cur.ID)
+			f.add("hash chain broken at counter %d (%s)", n, cur.ID)
 		}
 	}
+	return f
 }
 
 // plainSignatures are byte patterns of the test's biometric payloads (a JPEG header, an
