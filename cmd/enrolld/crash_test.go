@@ -78,7 +78,7 @@ func TestCrashHarness(t *testing.T) {
 	}
 	t.Logf("%d SIGKILL cycles survived (%d during start-up, %d with unsent packets in flight), %d enrollments acknowledged",
 		e.killed, e.earlyKills, e.backlogKills, len(e.acked))
-	if len(e.acked) < cycles {
+	if len(e.acked) < cycles/2 { // typically hundreds
 		t.Fatalf("only %d enrollments in %d cycles: the station barely ran", len(e.acked), cycles)
 	}
 	killing := time.Since(began) - setUp
@@ -171,9 +171,9 @@ func (e *crashEnv) startDaemon(t *testing.T) (*crashProc, string) {
 				e.writeConfig(t)
 				continue
 			}
-			t.Fatalf("enrolld exited during start-up: %v\n%s", p.err, p.log)
+			t.Fatalf("enrolld does not come back after %d SIGKILLs: it exited during start-up (%v):\n%s", e.killed, p.err, p.log)
 		case <-time.After(60 * time.Second):
-			t.Fatalf("enrolld did not listen within a minute:\n%s", p.log)
+			t.Fatalf("enrolld did not listen within a minute (after %d SIGKILLs):\n%s", e.killed, p.log)
 		}
 	}
 }
