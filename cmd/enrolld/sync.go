@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,9 @@ type syncConfig struct {
 	MaxUnsentAge time.Duration `yaml:"max_unsent_age"`
 	// Retention keeps acknowledged packets this long before purging them (default 72h).
 	Retention time.Duration `yaml:"retention"`
+	// PurgeEvery is how often acknowledged packets past their retention are purged
+	// (default 10m).
+	PurgeEvery time.Duration `yaml:"purge_every"`
 	// IngestTokenFile, if set, enables POST /api/v1/enrollments for capture front-ends
 	// that finish enrollments themselves; callers present the file's token.
 	IngestTokenFile string `yaml:"ingest_token_file"`
@@ -48,8 +52,8 @@ func (s syncConfig) validate(p *problems) {
 			p.addf("sync.centre_url", "%q must be https://host:port", s.CentreURL)
 		}
 	}
-	if s.MaxUnsent < 0 || s.MaxUnsentAge < 0 || s.Retention < 0 {
-		p.addf("sync", "max_unsent, max_unsent_age and retention cannot be negative")
+	if s.MaxUnsent < 0 || s.MaxUnsentAge < 0 || s.Retention < 0 || s.PurgeEvery < 0 {
+		p.addf("sync", "max_unsent, max_unsent_age, retention and purge_every cannot be negative")
 	}
 }
 
@@ -61,8 +65,9 @@ type syncSubsystem struct {
 	log     *slog.Logger
 	reg     prometheus.Registerer
 	gallery stsync.GallerySink
-	station *stsync.Station
-	token   string
+	// station is set once the outbox is open; HTTP serves before that.
+	station atomic.Pointer[stsync.Station]
+	token   string // set before station, read after it
 	// onFatal is told when the outbox's storage fails: Badger keeps its directory
 	// lock after a fail-stop, so only a restart of the process recovers.
 	onFatal func(error)
@@ -81,7 +86,7 @@ func (s *syncSubsystem) Start(ctx context.Context) error {
 		return fmt.Errorf("sync: %w", err)
 	}
 	opt.Limits = stsync.Limits{MaxUnsent: s.cfg.MaxUnsent, MaxUnsentAge: s.cfg.MaxUnsentAge}
-	opt.Retention, opt.Logger, opt.Gallery = s.cfg.Retention, s.log, s.gallery
+	opt.Retention, opt.PurgeEvery, opt.Logger, opt.Gallery = s.cfg.Retention, s.cfg.PurgeEvery, s.log, s.gallery
 	if s.cfg.IngestTokenFile != "" {
 		b, err := os.ReadFile(s.cfg.IngestTokenFile)
 		if err != nil {
@@ -99,7 +104,7 @@ func (s *syncSubsystem) Start(ctx context.Context) error {
 		st.Close(ctx)
 		return err
 	}
-	s.station = st
+	s.station.Store(st)
 	go func() {
 		<-st.Failed()
 		if s.onFatal != nil {
@@ -112,9 +117,10 @@ func (s *syncSubsystem) Start(ctx context.Context) error {
 
 // Stop drains uploads and closes the outbox.
 func (s *syncSubsystem) Stop(ctx context.Context) error {
-	if s.station == nil {
+	st := s.station.Load()
+	if st == nil {
 		return nil
 	}
-	s.reg.Unregister(s.station.Collector())
-	return s.station.Close(ctx)
+	s.reg.Unregister(st.Collector())
+	return st.Close(ctx)
 }

@@ -15,11 +15,12 @@ import (
 // ingest token is configured, POST /api/v1/enrollments.
 func (d *daemon) syncRoutes(s *syncSubsystem) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.station == nil {
+		st := s.station.Load()
+		if st == nil {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "outbox not open yet"})
 			return
 		}
-		s.station.APIHandler().ServeHTTP(w, r)
+		st.APIHandler().ServeHTTP(w, r)
 	})
 	for _, p := range []string{"GET /api/v1/sync", "GET /api/v1/queue", "GET /api/v1/queue/{id}", "POST /api/v1/queue/{id}/retry"} {
 		d.handle(p, h)
@@ -42,6 +43,11 @@ type enrollPart struct {
 // serveEnroll queues an enrollment. 201 with the packet id once it is durably in
 // the outbox; 503 with the reason when an offline limit refuses it.
 func (s *syncSubsystem) serveEnroll(w http.ResponseWriter, r *http.Request) {
+	st := s.station.Load()
+	if st == nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "outbox not open yet"})
+		return
+	}
 	if s.token == "" {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "ingest is not enabled (sync.ingest_token_file)"})
 		return
@@ -60,10 +66,10 @@ func (s *syncSubsystem) serveEnroll(w http.ResponseWriter, r *http.Request) {
 	for _, p := range req.Parts {
 		e.Parts = append(e.Parts, packet.Part{ContentType: p.ContentType, Data: p.Data})
 	}
-	id, err := s.station.Enroll(r.Context(), e)
+	id, err := st.Enroll(r.Context(), e)
 	switch {
 	case errors.Is(err, stsync.ErrRefused):
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error(), "reason": s.station.Refusal().String()})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": err.Error(), "reason": st.Refusal().String()})
 	case err != nil:
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
 	default:
