@@ -20,10 +20,10 @@ type detection struct {
 
 // landmarks are the located features of one face.
 type landmarks struct {
-	left, right point // the eyes as seen in the image (left = smaller x)
-	mouth       point // mouth centre (0,0 if not found)
+	left, right point   // the eyes as seen in the image (left = smaller x)
+	mouth       point   // mouth centre (0,0 if not found)
 	corners     []point // mouth corners found (0 to 2)
-	found       bool  // both pupils located
+	found       bool    // both pupils located
 }
 
 // detectMaxSide is the longer side the still is reduced to for face detection.
