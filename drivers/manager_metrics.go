@@ -1,6 +1,8 @@
 package drivers
 
 import (
+	"strings"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/enrolld/enrolld/capture"
@@ -69,8 +71,10 @@ func (m *Manager) Collect(ch chan<- prometheus.Metric) {
 		up[g] = (allUp || !seen) && e.status.State == StateLoaded
 		states[e.status.State]++
 		if info := e.status.Info; info != nil && e.status.State == StateLoaded {
+			// Model and firmware come from the device: MustNewConstMetric panics on
+			// label values that are not UTF-8, so repair them first.
 			ch <- prometheus.MustNewConstMetric(deviceInfoDesc, prometheus.GaugeValue, 1,
-				e.spec.Name, string(g.kind), g.driver, info.Model, info.Firmware)
+				e.spec.Name, string(g.kind), g.driver, validLabel(info.Model), validLabel(info.Firmware))
 		}
 		if k := (errorKey{kind: g.kind, driver: g.driver, op: "open"}); errs[k] == 0 {
 			errs[k] = 0 // every configured driver has an open counter, from zero
@@ -91,3 +95,7 @@ func (m *Manager) Collect(ch chan<- prometheus.Metric) {
 			string(k.kind), k.driver, k.op)
 	}
 }
+
+// validLabel returns s with any bytes that are not UTF-8 replaced by U+FFFD, as a
+// Prometheus label value must be valid UTF-8.
+func validLabel(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }

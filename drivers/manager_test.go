@@ -2,7 +2,6 @@ package drivers
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -172,49 +171,6 @@ func TestManagerUSBBus(t *testing.T) {
 	}
 }
 
-func TestManagerMetrics(t *testing.T) {
-	m, _, reg := newTestManager(t, nil)
-	m.Apply(context.Background(), []Spec{
-		{Name: "a", Driver: "fake", Emulate: true, Options: Options{"model": "A"}},
-		{Name: "b", Driver: "fake", Emulate: true, Options: Options{"model": "broken"}},
-		{Name: "pen", Driver: "isdv4", Emulate: true},
-	})
-	m.CountError("a", "capture")
-	m.CountError("nosuch", "capture")
-	want := `
-# HELP enrolld_device_errors_total Device errors by kind, driver and operation (open: initialisation failed; others are counted by the code using the device).
-# TYPE enrolld_device_errors_total counter
-enrolld_device_errors_total{driver="fake",kind="finger",op="capture"} 1
-enrolld_device_errors_total{driver="fake",kind="finger",op="open"} 1
-enrolld_device_errors_total{driver="isdv4",kind="unknown",op="open"} 1
-# HELP enrolld_device_info Always 1 for each loaded device; its labels name the device and its model and firmware (for fleet inventories and firmware planning).
-# TYPE enrolld_device_info gauge
-enrolld_device_info{device="a",driver="fake",firmware="",kind="finger",model="A"} 1
-# HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
-# TYPE enrolld_device_up gauge
-enrolld_device_up{driver="fake",kind="finger"} 0
-enrolld_device_up{driver="isdv4",kind="unknown"} 0
-# HELP enrolld_devices Number of configured devices in each state (pending, loaded, skipped, failed).
-# TYPE enrolld_devices gauge
-enrolld_devices{state="failed"} 2
-enrolld_devices{state="loaded"} 1
-enrolld_devices{state="pending"} 0
-enrolld_devices{state="skipped"} 0
-`
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want)); err != nil {
-		t.Error(err)
-	}
-	m.Apply(context.Background(), []Spec{{Name: "a", Driver: "fake", Emulate: true, Options: Options{"model": "A"}}})
-	want = `
-# HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
-# TYPE enrolld_device_up gauge
-enrolld_device_up{driver="fake",kind="finger"} 1
-`
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_device_up"); err != nil {
-		t.Errorf("after removing the broken device and the unknown driver: %v", err)
-	}
-}
-
 func TestManagerLateOpenIsReleased(t *testing.T) {
 	lab := &fakeLab{}
 	hang := make(chan struct{})
@@ -232,37 +188,6 @@ func TestManagerLateOpenIsReleased(t *testing.T) {
 	}
 	if late.halted.Load() != 1 {
 		t.Error("a device whose open finished after the timeout was not halted")
-	}
-}
-
-func TestManagerLost(t *testing.T) {
-	m, lab, reg := newTestManager(t, nil)
-	ctx := context.Background()
-	m.Apply(ctx, []Spec{{Name: "a", Driver: "fake", Emulate: true, Options: Options{"model": "A"}}})
-	dev, _ := m.Device("a")
-	if !m.Lost("a", errors.New("fake: unplugged")) {
-		t.Fatal("Lost(a) = false for a loaded device")
-	}
-	if m.Lost("a", errors.New("again")) || m.Lost("nosuch", nil) {
-		t.Error("Lost = true for a device that is not loaded")
-	}
-	st := m.Devices()[0]
-	if st.State != StateSkipped || st.Reason != "device lost: fake: unplugged" || st.Info != nil {
-		t.Errorf("after Lost: %+v", st)
-	}
-	if dev.(*fakeScanner).halted.Load() != 1 || !lab.devices()[0].closed.Load() {
-		t.Error("a lost device was not halted and its transport closed")
-	}
-	want := `
-# HELP enrolld_device_up Whether every configured device of this kind and driver is loaded (1) or not (0).
-# TYPE enrolld_device_up gauge
-enrolld_device_up{driver="fake",kind="finger"} 0
-`
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_device_up"); err != nil {
-		t.Error(err)
-	}
-	if c := m.Retry(ctx); c[0].Action != "retried" || c[0].Status.State != StateLoaded {
-		t.Errorf("retry after a loss: %+v", c[0])
 	}
 }
 
@@ -308,47 +233,6 @@ func TestManagerOpenContext(t *testing.T) {
 	}
 }
 
-func TestManagerHotplug(t *testing.T) {
-	bus := &fakeBus{}
-	m, _, _ := newTestManager(t, bus)
-	ctx := context.Background()
-	m.Apply(ctx, []Spec{{Name: "scanner", Driver: "fake"}, {Name: "emu", Driver: "fake", Emulate: true,
-		Options: Options{"model": "E"}}})
-	if !m.WantsUSB() {
-		t.Error("WantsUSB = false with a real USB device configured")
-	}
-	if st := m.Devices()[0]; st.State != StateSkipped {
-		t.Fatalf("scanner with an empty bus: %s %s", st.State, st.Reason)
-	}
-	other := usb.DeviceDesc{Bus: 1, Address: 2, ID: usb.ID{Vendor: 0xdead, Product: 0xbeef}}
-	if c := m.HandleUSBEvent(ctx, usb.Event{Arrived: true, Device: other}); len(c) != 0 {
-		t.Errorf("an unrelated arrival changed %+v", c)
-	}
-
-	plugged := &fakeUSB{desc: usb.DeviceDesc{Bus: 1, Address: 9, ID: fakeID}, model: "hot"}
-	bus.devs = []*fakeUSB{plugged}
-	c := m.HandleUSBEvent(ctx, usb.Event{Arrived: true, Device: plugged.desc})
-	if len(c) != 1 || c[0].Status.Name != "scanner" || c[0].Status.State != StateLoaded {
-		t.Fatalf("arrival: %+v, want the scanner loaded", c)
-	}
-
-	bus.devs = nil
-	c = m.HandleUSBEvent(ctx, usb.Event{Arrived: false, Device: plugged.desc})
-	if len(c) != 1 || c[0].Action != "lost" || c[0].Status.State != StateSkipped ||
-		!strings.Contains(c[0].Status.Reason, "1d50:6000 at 1/9 was unplugged") {
-		t.Fatalf("departure: %+v", c)
-	}
-	if !plugged.closed.Load() {
-		t.Error("the unplugged device's transport was not closed")
-	}
-	if c := m.HandleUSBEvent(ctx, usb.Event{Arrived: false, Device: plugged.desc}); len(c) != 0 {
-		t.Errorf("a second departure changed %+v", c)
-	}
-	if st := m.Devices()[1]; st.State != StateLoaded {
-		t.Errorf("the emulated device was touched: %+v", st)
-	}
-}
-
 // TestManagerPermanentFailures: failures only a new configuration or build can mend
 // are not retried (and not counted again); others are.
 func TestManagerPermanentFailures(t *testing.T) {
@@ -389,39 +273,4 @@ func (m *Manager) specsForTest() []Spec {
 		specs = append(specs, m.entries[name].spec)
 	}
 	return specs
-}
-
-// TestManagerDriverMetrics: a driver finds the manager's registerer in its open
-// context and its metrics land on the daemon's registry.
-func TestManagerDriverMetrics(t *testing.T) {
-	r := &Registry{}
-	r.Register(Driver{Name: "counting", Kind: capture.KindFinger,
-		OpenSDK: func(ctx context.Context, opts Options) (capture.Device, error) {
-			c := prometheus.NewCounter(prometheus.CounterOpts{Name: "enrolld_test_opens_total", Help: "Opens."})
-			if reg := RegistererFrom(ctx); reg != nil {
-				if err := reg.Register(c); err != nil {
-					var are prometheus.AlreadyRegisteredError
-					if !errors.As(err, &are) {
-						return nil, err
-					}
-					c = are.ExistingCollector.(prometheus.Counter)
-				}
-			}
-			c.Inc()
-			return &fakeScanner{model: "c"}, nil
-		}})
-	reg := prometheus.NewPedanticRegistry()
-	m, err := NewManager(ManagerOptions{Registry: r, Registerer: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	m.Apply(context.Background(), []Spec{{Name: "a", Driver: "counting"}, {Name: "b", Driver: "counting"}})
-	want := "# HELP enrolld_test_opens_total Opens.\n# TYPE enrolld_test_opens_total counter\nenrolld_test_opens_total 2\n"
-	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "enrolld_test_opens_total"); err != nil {
-		t.Error(err)
-	}
-	if RegistererFrom(context.Background()) != nil {
-		t.Error("RegistererFrom found a registerer in a bare context")
-	}
 }

@@ -26,11 +26,11 @@ const signingContext = "enrolld firmware manifest v1\n"
 
 // Bundle is a parsed firmware bundle. Parse only checks the structure; Check verifies it.
 type Bundle struct {
-	Manifest  Manifest
-	Canonical []byte // the manifest bytes as stored (what the signature covers)
-	KeyID     string // hex of the first 8 bytes of SHA-256 of the signer's public key
-	Signature []byte
-	Payload   []byte
+	Manifest  Manifest // the decoded manifest
+	Canonical []byte   // the manifest bytes as stored (what the signature covers)
+	KeyID     string   // hex of the first 8 bytes of SHA-256 of the signer's public key
+	Signature []byte   // Ed25519 signature over the signing context and Canonical
+	Payload   []byte   // the firmware image the manifest describes
 }
 
 // KeyID names an Ed25519 public key: the first 8 bytes of its SHA-256, in hex.

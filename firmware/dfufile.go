@@ -18,10 +18,10 @@ const Wildcard = 0xFFFF
 // idVendor, bcdDFU (0x0100), the signature "UFD" (stored reversed), bLength 16 and a
 // CRC-32 over everything but the CRC itself.
 type DFUFile struct {
-	Payload   []byte
-	BcdDevice uint16
+	Payload   []byte // the firmware image without the suffix
+	BcdDevice uint16 // firmware version the image carries
 	ID        usb.ID // 0xFFFF in either half is a wildcard
-	BcdDFU    uint16
+	BcdDFU    uint16 // DFU specification release, 0x0100
 }
 
 // ParseDFUFile checks the suffix and CRC of a .dfu file and splits off the payload.

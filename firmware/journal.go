@@ -97,7 +97,10 @@ func parseJournal(data []byte) ([]Entry, error) {
 		prev = e.Hash
 		out = append(out, e)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("firmware: journal: %w", err)
+	}
+	return out, nil
 }
 
 func entryHash(e Entry) string {

@@ -15,8 +15,8 @@ const ProtocolDFU11 = "org.usb.dfu-1.1"
 // DeviceMatch names a device a bundle fits: its ids at run time and in DFU mode (the
 // product id often changes on detach).
 type DeviceMatch struct {
-	Runtime usb.ID `json:"runtime"`
-	DFU     usb.ID `json:"dfu"`
+	Runtime usb.ID `json:"runtime"` // vendor:product in normal operation
+	DFU     usb.ID `json:"dfu"`     // vendor:product after detaching into DFU mode
 }
 
 // Manifest is the signed description of a firmware payload.

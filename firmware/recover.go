@@ -20,7 +20,7 @@ func (u *Updater) Recover(ctx context.Context) error {
 	var errs []error
 	for _, e := range u.Journal.Unfinished() {
 		if err := u.recoverOne(ctx, e); err != nil {
-			errs = append(errs, fmt.Errorf("update %s of %s: %w", e.Update, e.Device, err))
+			errs = append(errs, fmt.Errorf("firmware: recover update %s of %s: %w", e.Update, e.Device, err))
 		}
 	}
 	return errors.Join(errs...)

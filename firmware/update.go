@@ -18,9 +18,9 @@ type Progress func(phase string, done, total int)
 
 // Updater applies bundles to devices on a bus, journalling every step.
 type Updater struct {
-	Bus     usb.Bus
-	Keys    TrustedKeys
-	Journal *Journal
+	Bus     usb.Bus     // where the devices to update are found
+	Keys    TrustedKeys // the keys a bundle must be signed with
+	Journal *Journal    // where every step is recorded before it is taken
 	// Busy reports whether a device is capturing; nil means never busy.
 	Busy func(usb.DeviceDesc) bool
 	// DFU tunes the DFU host.

@@ -98,16 +98,7 @@ func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
 		tol := tightTol + tightSlope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
 		bi, bd := -1, tol*tol
 		da := a.dir[k] + t.rot
-		lo, hi := 0, len(b.sortedX)
-		for lo < hi { // first minutia of b with x ≥ tx − tol
-			mid := (lo + hi) / 2
-			if b.sortedX[mid] < tx-tol {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		for s := lo; s < len(b.sortedX) && b.sortedX[s] <= tx+tol; s++ {
+		for s := b.firstAtOrAfter(tx - tol); s < len(b.sortedX) && b.sortedX[s] <= tx+tol; s++ {
 			j := int(b.byX[s])
 			if c.usedB[j] || bradDiff(da, b.dir[j]) > tightAng {
 				continue

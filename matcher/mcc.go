@@ -27,8 +27,8 @@ const (
 	cylWords   = (mccCells + 63) / 64
 	spWords    = (mccNS*mccNS + 63) / 64 // words of the spatial validity mask
 	cylStride  = 2*cylWords + spWords    // words per stored cylinder
-	mccReach   = 3 * mccSigmaS
-	gsLUTStep  = 0.25 // squared-distance step of the spatial table
+	mccReach   = 23.0                    // px: contributions beyond 2.5 σS are dropped
+	gsLUTStep  = 0.25                    // squared-distance step of the spatial table
 	gsLUTLen   = int(mccReach*mccReach/gsLUTStep) + 2
 	discCells  = 208
 	minMECells = discCells * mccND * 6 / 10

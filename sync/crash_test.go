@@ -3,6 +3,7 @@ package sync_test
 import (
 	"bufio"
 	"crypto/ed25519"
+	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -15,9 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enrolld/enrolld/sync/central"
 	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
+	"github.com/enrolld/enrolld/sync/pki"
 )
 
 // crashCycles is how many SIGKILL cycles the harness runs: 24 by default, 20 with -short,
@@ -32,13 +35,13 @@ func crashCycles() int {
 	return 24
 }
 
-func buildDriver(t *testing.T) string {
+func buildBinary(t *testing.T, pkg string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "stationdriver")
-	cmd := exec.Command("go", "build", "-o", bin, "./internal/stationdriver")
+	bin := filepath.Join(t.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the station driver: %v\n%s", err, out)
+		t.Fatalf("building %s: %v\n%s", pkg, err, out)
 	}
 	return bin
 }
@@ -82,16 +85,100 @@ func runDriver(t *testing.T, bin string, args []string, killAfter time.Duration)
 	return acked, drained
 }
 
-// TestCrashHarness runs a real station process against a real centre on loopback, kills it
+// centreProc is a real enroll-central process on loopback.
+type centreProc struct {
+	dir, addr string
+	key       ed25519.PublicKey
+	cmd       *exec.Cmd
+
+	cached     []central.Record
+	cachedSize int
+}
+
+// startCentre builds and starts enroll-central (init, then serve) and makes station st-1's keys.
+func startCentre(t *testing.T, root string) (*centreProc, string) {
+	t.Helper()
+	bin := buildBinary(t, "../cmd/enroll-central")
+	c := &centreProc{dir: filepath.Join(root, "centre")}
+	if out, err := exec.Command(bin, "init", "--dir", c.dir).CombinedOutput(); err != nil {
+		t.Fatalf("enroll-central init: %v %s", err, out)
+	}
+	stationDir := filepath.Join(root, "station")
+	if _, err := pki.InitStation(stationDir, "st-1", c.dir, outbox.CreateKeyFile); err != nil {
+		t.Fatal(err)
+	}
+	pb, _ := os.ReadFile(filepath.Join(c.dir, pki.CentreSignPub))
+	var err error
+	if c.key, err = pki.ParsePublicKey(pb); err != nil {
+		t.Fatal(err)
+	}
+	c.cmd = exec.Command(bin, "serve", "--dir", c.dir, "--web.listen-address", "127.0.0.1:0", "--admin.listen-address", "", "--log.level", "error")
+	out, _ := c.cmd.StdoutPipe()
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.cmd.Process.Signal(syscall.SIGTERM); c.cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "enroll-central: stations connect to https://"); ok {
+			c.addr = a
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	if c.addr == "" {
+		t.Fatal("enroll-central did not say where it listens")
+	}
+	return c, stationDir
+}
+
+// index reads the centre's durable index (one JSON line per stored packet), re-parsing it only
+// when it has grown.
+func (c *centreProc) index() []central.Record {
+	b, err := os.ReadFile(filepath.Join(c.dir, "store", "index.jsonl"))
+	if err != nil {
+		return nil
+	}
+	if len(b) == c.cachedSize {
+		return c.cached
+	}
+	var recs []central.Record
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r central.Record
+		if json.Unmarshal([]byte(line), &r) == nil {
+			recs = append(recs, r)
+		}
+	}
+	c.cached, c.cachedSize = recs, len(b)
+	return recs
+}
+
+// StoredCount counts the index lines of a packet: how often the centre stored it.
+func (c *centreProc) StoredCount(id string) int {
+	n := 0
+	for _, r := range c.index() {
+		if r.ID == id {
+			n++
+		}
+	}
+	return n
+}
+
+// Records returns the stored packets.
+func (c *centreProc) Records() []central.Record { return c.index() }
+
+// TestCrashHarness runs a real station process against a real enroll-central process on
+// loopback (built from cmd/enroll-central, its durable index read by the checker), kills it
 // with SIGKILL at random moments, and checks: every acknowledged enrollment is present locally
 // or receipted centrally; after a final drain each is stored at the centre exactly once; the
 // station's hash chain at the centre is unbroken; nothing was purged without a stored receipt
 // that verifies; and the data directory holds no plain biometric data.
 func TestCrashHarness(t *testing.T) {
-	bin := buildDriver(t)
-	env := synctest.New(t, nil)
-	data := filepath.Join(t.TempDir(), "station-data")
-	args := []string{"-station-dir", env.StationDir, "-data", data, "-centre", env.Addr}
+	bin := buildBinary(t, "./internal/stationdriver")
+	root := t.TempDir()
+	centre, stationDir := startCentre(t, root)
+	data := filepath.Join(root, "station-data")
+	args := []string{"-station-dir", stationDir, "-data", data, "-centre", centre.addr}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	var acked []string
 	cycles := crashCycles()
@@ -103,7 +190,7 @@ func TestCrashHarness(t *testing.T) {
 		ids, _ := runDriver(t, bin, args, kill)
 		acked = append(acked, ids...)
 		if i%5 == 4 { // a mid-run check: acknowledged enrollments survive every kill
-			checkAckedPresent(t, env, data, acked, false)
+			checkAckedPresent(t, centre, stationDir, data, acked, false)
 		}
 	}
 	t.Logf("%d kill cycles survived, %d enrollments acknowledged to the operator", cycles, len(acked))
@@ -113,17 +200,17 @@ func TestCrashHarness(t *testing.T) {
 	if _, drained := runDriver(t, bin, append(args, "-drain"), 0); !drained {
 		t.Fatal("final run did not drain the queue")
 	}
-	checkAckedPresent(t, env, data, acked, true)
-	checkCentre(t, env.Centre, acked)
+	checkAckedPresent(t, centre, stationDir, data, acked, true)
+	checkCentre(t, centre, acked)
 	for _, f := range scanFindings(data) {
 		t.Error(f)
 	}
 }
 
 // checkAckedPresent opens the station's outbox (the process is dead) and checks the invariants.
-func checkAckedPresent(t *testing.T, env *synctest.Env, data string, acked []string, drained bool) {
+func checkAckedPresent(t *testing.T, centre *centreProc, stationDir, data string, acked []string, drained bool) {
 	t.Helper()
-	opt, err := synctest.Options(env.StationDir, data, env.Addr)
+	opt, err := synctest.Options(stationDir, data, centre.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +219,11 @@ func checkAckedPresent(t *testing.T, env *synctest.Env, data string, acked []str
 		t.Fatalf("reopening the outbox after a kill: %v", err)
 	}
 	defer s.Close()
-	centreKey := env.CentreKeys.SigningKey.Public().(ed25519.PublicKey)
+	centreKey := centre.key
+	stored := map[string]int{}
+	for _, r := range centre.index() {
+		stored[r.ID]++
+	}
 	local := map[string]outbox.Entry{}
 	err = s.Scan(false, func(e outbox.Entry) bool {
 		local[e.ID] = e
@@ -144,8 +235,8 @@ func checkAckedPresent(t *testing.T, env *synctest.Env, data string, acked []str
 			if err != nil {
 				t.Errorf("%s is %s without a valid stored receipt: %v", e.ID, e.State, err)
 			}
-			if env.Centre.StoredCount(e.ID) != 1 {
-				t.Errorf("%s is %s locally but stored %d times centrally", e.ID, e.State, env.Centre.StoredCount(e.ID))
+			if stored[e.ID] != 1 {
+				t.Errorf("%s is %s locally but stored %d times centrally", e.ID, e.State, stored[e.ID])
 			}
 		}
 		if drained && e.State.Unsent() {
@@ -157,7 +248,7 @@ func checkAckedPresent(t *testing.T, env *synctest.Env, data string, acked []str
 		t.Fatal(err)
 	}
 	for _, id := range acked {
-		if _, ok := local[id]; !ok && env.Centre.StoredCount(id) == 0 {
+		if _, ok := local[id]; !ok && stored[id] == 0 {
 			t.Errorf("acknowledged enrollment %s lost: neither local nor at the centre", id)
 		}
 	}

@@ -101,9 +101,7 @@ func TestCentreRejects(t *testing.T) {
 		t.Errorf("wrong station certificate accepted: HTTP %d", code)
 	}
 	// The station pins another CA than the one that issued the centre's certificate.
-	foreignPin := opt.TLS.Clone()
-	foreignPin.RootCAs = nil
-	foreignPin = pki.ClientTLS(opt.TLS.Certificates[0], foreign.Cert, "127.0.0.1")
+	foreignPin := pki.ClientTLS(opt.TLS.Certificates[0], foreign.Cert, "127.0.0.1")
 	if _, err := put(t, foreignPin, env.Addr, e.ID, sealed); err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("foreign CA: err = %v, want a certificate error", err)
 	}

@@ -110,7 +110,14 @@ func unsent(t *testing.T, st *stsync.Station) int {
 }
 
 // checkCentre verifies each id is stored exactly once and the station's chain is unbroken.
-func checkCentre(t *testing.T, c *central.Server, ids []string) {
+// centreView is what the checkers read from a centre: the in-process server or the index of an
+// enroll-central process.
+type centreView interface {
+	StoredCount(id string) int
+	Records() []central.Record
+}
+
+func checkCentre(t *testing.T, c centreView, ids []string) {
 	t.Helper()
 	for _, id := range ids {
 		if n := c.StoredCount(id); n != 1 {

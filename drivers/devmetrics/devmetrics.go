@@ -31,6 +31,7 @@ const (
 //		in.SetMetrics(m)
 //	}
 type Instrumented interface {
+	// SetMetrics makes the device report into m from now on.
 	SetMetrics(m *Metrics)
 }
 

@@ -17,10 +17,10 @@ var ErrMalformed = errors.New("ptp: malformed")
 
 // Container is one PTP container.
 type Container struct {
-	Type    ContainerType
-	Code    uint16
-	TID     uint32
-	Payload []byte
+	Type    ContainerType // command, data, response or event
+	Code    uint16        // operation, response or event code
+	TID     uint32        // transaction id the container belongs to
+	Payload []byte        // parameters or data phase bytes after the header
 }
 
 // Marshal encodes the container with its header.
@@ -45,10 +45,10 @@ func NewParamContainer(t ContainerType, code uint16, tid uint32, params ...uint3
 
 // Header is a decoded container header.
 type Header struct {
-	Length uint32
-	Type   ContainerType
-	Code   uint16
-	TID    uint32
+	Length uint32        // whole container length in bytes, header included
+	Type   ContainerType // command, data, response or event
+	Code   uint16        // operation, response or event code
+	TID    uint32        // transaction id
 }
 
 // ParseHeader decodes and checks the first 12 bytes of a container.

@@ -44,7 +44,7 @@ func (h *Host) downloadOnce(ctx context.Context, fw []byte, progress Progress) (
 			return false, fmt.Errorf("dfu: DNLOAD block %d: %w", block, err)
 		}
 		if _, err := h.pollUntil(ctx, "download", DnloadIdle); err != nil {
-			return false, fmt.Errorf("block %d: %w", block, err)
+			return false, fmt.Errorf("dfu: DNLOAD block %d: %w", block, err)
 		}
 		block++
 		if progress != nil {

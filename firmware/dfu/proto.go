@@ -99,10 +99,10 @@ func (c StatusCode) String() string {
 
 // Status is the 6-byte GETSTATUS answer.
 type Status struct {
-	Code        StatusCode
-	PollTimeout time.Duration
-	State       State
-	IString     uint8
+	Code        StatusCode    // bStatus: OK or what went wrong
+	PollTimeout time.Duration // bwPollTimeout: wait this long before the next GETSTATUS
+	State       State         // bState: the state the device enters now
+	IString     uint8         // iString: index of a status description string
 }
 
 // ParseStatus decodes a GETSTATUS answer.
@@ -122,10 +122,10 @@ func (s Status) Encode() []byte {
 
 // Functional is the DFU functional descriptor.
 type Functional struct {
-	Attributes    uint8
-	DetachTimeout uint16 // ms
-	TransferSize  uint16
-	BcdDFU        uint16
+	Attributes    uint8  // bmAttributes: the Attr* capability bits
+	DetachTimeout uint16 // wDetachTimeOut, in ms
+	TransferSize  uint16 // wTransferSize: largest DNLOAD/UPLOAD block
+	BcdDFU        uint16 // bcdDFUVersion
 }
 
 // Attribute bits.
@@ -179,10 +179,11 @@ var (
 
 // DeviceError is a DFU error status the device reported, with the state it was in.
 type DeviceError struct {
-	Status Status
-	During string
+	Status Status // the GETSTATUS answer carrying the error
+	During string // what the host was doing, e.g. "download"
 }
 
+// Error names the status code, the device state and the host's operation.
 func (e *DeviceError) Error() string {
 	return fmt.Sprintf("dfu: device reported %s in %s during %s", e.Status.Code, e.Status.State, e.During)
 }

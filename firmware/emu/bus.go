@@ -8,7 +8,9 @@ import (
 )
 
 // Bus is a one-device USB bus holding the emulated device.
-type Bus struct{ Dev *Device }
+type Bus struct {
+	Dev *Device // the only device on the bus
+}
 
 var _ usb.Bus = Bus{}
 

@@ -6,20 +6,17 @@ import (
 	"github.com/enrolld/enrolld/matcher"
 )
 
-// minClarity is the local clarity below which minutiae are not trusted: the enhanced
-// ridges there do not follow the grey levels of the image.
-const minClarity = 0.0
-
-// removeFalse marks the candidates that are artefacts of noise, scars, pores or the image
-// border. wl is the typical ridge wavelength in pixels; dist is the per-block distance to
-// the background in blocks. All rules look at the original set, so the result does not
-// depend on the order of the candidates.
+// removeFalse marks the candidates that are artefacts of noise, scars, pores or the edge
+// of the print: closer than borderPx to the background, endings whose ridge runs out of
+// the finger area, spurs, short ridges, bridges, breaks and clusters. wl is the typical
+// ridge wavelength in pixels. All rules look at the original set, so the result does not
+// depend on the order of the candidates. (Dropping minutiae in blocks of low clarity or
+// orientation certainty was measured and makes matching worse: see the package doc.)
 func removeFalse(cs []candidate, wl float64, f *field, borderPx float64) {
 	drop := make([]bool, len(cs))
 	for k := range cs {
 		c := &cs[k]
-		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) ||
-			f.clarity[(c.y/blockSize)*f.bw+c.x/blockSize] < minClarity {
+		if c.removed || f.edgeDistance(c.x, c.y, borderPx+1) < borderPx || f.runsOut(c, 1.5*wl) {
 			drop[k] = true
 			continue
 		}

@@ -387,3 +387,51 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+func TestScanFastPathMatchesGeneric(t *testing.T) {
+	g, all := testGallery(t, 150, 4, 16)
+	r := rand.New(rand.NewPCG(4, 4))
+	fingers, err := prepareProbe(probeOf(r, all[12]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Remove("S00003")
+	for si := range g.shards {
+		v := g.shards[si].view.Load()
+		fast, slow := topK{k: 1 << 20}, topK{k: 1 << 20}
+		scanShard(v, int32(si), fingers, &fast)
+		scanGeneric(v, int32(si), fingers, &slow)
+		if len(fast.items) != len(slow.items) {
+			t.Fatalf("shard %d: %d vs %d persons", si, len(fast.items), len(slow.items))
+		}
+		byslot := map[int32]float32{}
+		for _, x := range slow.items {
+			byslot[x.slot] = x.score
+		}
+		for _, x := range fast.items {
+			if d := x.score - byslot[x.slot]; d > 1e-3 || d < -1e-3 {
+				t.Fatalf("shard %d slot %d: fast %v generic %v", si, x.slot, x.score, byslot[x.slot])
+			}
+		}
+	}
+}
+
+func TestSmallKHasNoEmptyCandidates(t *testing.T) {
+	g, all := testGallery(t, 40, 10, 17)
+	r := rand.New(rand.NewPCG(6, 6))
+	res, err := g.Search(context.Background(), probeOf(r, all[2]), SearchOptions{Candidates: 3, Refine: 5, Results: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Compared != len(res.Candidates) || res.Compared == 0 || res.Compared > 3 {
+		t.Fatalf("compared %d, %d candidates", res.Compared, len(res.Candidates))
+	}
+	for _, c := range res.Candidates {
+		if c.SubjectID == "" || len(c.Fingers) == 0 {
+			t.Fatalf("empty candidate %+v", c)
+		}
+	}
+	if res.Candidates[0].SubjectID != "S00002" {
+		t.Fatalf("rank 1 %s", res.Candidates[0].SubjectID)
+	}
+}

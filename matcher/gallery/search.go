@@ -15,10 +15,11 @@ import (
 // SearchOptions tune one search. The zero value uses the defaults.
 type SearchOptions struct {
 	// Candidates is K, the number of persons stage 1 passes to the precise comparison
-	// (0: 100 for probes of three or more fingers, 200 for one or two).
+	// (0: 10 for probes of three or more fingers, whose fused stage-1 score is strong,
+	// 100 for one or two).
 	Candidates int
 	// Refine is the number of persons compared on all probe fingers in the last pass of
-	// stage 2 (0: 5); see stage2 for the passes. Candidates ranked below carry the finger
+	// stage 2 (0: 2); see stage2 for the passes. Candidates ranked below carry the finger
 	// scores of the last pass they reached.
 	Refine int
 	// Results is the length of the returned candidate list (0: 10).
@@ -70,7 +71,16 @@ type probeFinger struct {
 	pos  uint8
 	code Code
 	ones int
-	prep *matcher.Prepared
+	pk   matcher.Packed
+	once *sync.Once
+	prep **matcher.Prepared
+}
+
+// prepared returns the comparison form of the probe finger, built on first use (stage 2
+// may never need some fingers).
+func (p *probeFinger) prepared() *matcher.Prepared {
+	p.once.Do(func() { *p.prep, _ = matcher.PreparePacked(p.pk) }) // Pack output is well-formed
+	return *p.prep
 }
 
 // Search looks the probe's fingers up in the gallery. Each template's Position selects the
@@ -103,7 +113,7 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 		return nil, err
 	}
 	res.Stage1, res.Stage2 = t1.Sub(t0), time.Since(t1)
-	res.Compared = len(cands)
+	res.Compared = len(scored)
 	sort.SliceStable(scored, func(a, b int) bool { return scored[a].Score > scored[b].Score })
 	res.Candidates = scored[:min(len(scored), o.Results)]
 	res.Hit = len(res.Candidates) > 0 && res.Candidates[0].FPIR <= o.TargetFPIR
@@ -114,13 +124,13 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 // withDefaults fills in the zero fields.
 func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 	if o.Candidates <= 0 {
-		o.Candidates = 100
+		o.Candidates = 10
 		if fingers <= 2 {
-			o.Candidates = 200
+			o.Candidates = 100
 		}
 	}
 	if o.Refine <= 0 {
-		o.Refine = 5
+		o.Refine = 2
 	}
 	if o.Results <= 0 {
 		o.Results = 10
@@ -142,12 +152,9 @@ func prepareProbe(probe []*matcher.Template) ([]probeFinger, error) {
 			return nil, fmt.Errorf("%w: probe finger %d at position %d", ErrPosition, i, t.Position)
 		}
 		pk := matcher.Pack(t)
-		prep, err := matcher.PreparePacked(pk)
-		if err != nil {
-			return nil, fmt.Errorf("gallery: probe finger %d: %w", i, err)
-		}
 		c := NewCode(pk)
-		out = append(out, probeFinger{pos: t.Position, code: c, ones: c.Ones(), prep: prep})
+		out = append(out, probeFinger{pos: t.Position, code: c, ones: c.Ones(), pk: pk,
+			once: new(sync.Once), prep: new(*matcher.Prepared)})
 	}
 	if len(out) == 0 {
 		return nil, ErrNoFingers

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"math/bits"
 	"runtime"
 	"sort"
 
@@ -33,6 +34,16 @@ func stage1(ctx context.Context, views []*shardView, fingers []probeFinger, k in
 
 // scanShard scores every live slot of one view into h.
 func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
+	var sc scanner
+	if sc.init(fingers) {
+		sc.scanKnown(v, si, h)
+		return
+	}
+	scanGeneric(v, si, fingers, h)
+}
+
+// scanGeneric is scanShard for any probe, including fingers of unknown position.
+func scanGeneric(v *shardView, si int32, fingers []probeFinger, h *topK) {
 	const stride = Fingers * CodeWords
 	for slot := range v.n {
 		if v.dead[slot/64]>>(slot%64)&1 != 0 {
@@ -66,10 +77,71 @@ func scanShard(v *shardView, si int32, fingers []probeFinger, h *topK) {
 	}
 }
 
+// scanner is the fast path of the scan for probes whose fingers all have known positions:
+// per probe finger, its code, density terms and the word offset of the gallery finger.
+type scanner struct {
+	n     int
+	code  [Fingers]Code
+	off   [Fingers]int
+	fidx  [Fingers]int
+	pOnes [Fingers]int
+	pInv  [Fingers]float32
+}
+
+// init fills the scanner; it reports false if a finger has an unknown position or fingers
+// repeat beyond ten.
+func (sc *scanner) init(fingers []probeFinger) bool {
+	if len(fingers) > Fingers {
+		return false
+	}
+	for i, p := range fingers {
+		if p.pos == 0 {
+			return false
+		}
+		sc.code[i] = p.code
+		sc.fidx[i] = int(p.pos) - 1
+		sc.off[i] = sc.fidx[i] * CodeWords
+		sc.pOnes[i] = p.ones
+		sc.pInv[i] = invSqrt[p.ones]
+	}
+	sc.n = len(fingers)
+	return true
+}
+
+// scanKnown is scanShard's loop for known positions.
+func (sc *scanner) scanKnown(v *shardView, si int32, h *topK) {
+	const stride = Fingers * CodeWords
+	codes, ones, dead := v.codes, v.ones, v.dead
+	for slot := range v.n {
+		if dead[slot>>6]>>(slot&63)&1 != 0 {
+			continue
+		}
+		base := slot * stride
+		o := ones[slot*Fingers : slot*Fingers+Fingers]
+		var s float32
+		for i := 0; i < sc.n; i++ {
+			gOnes := int(o[sc.fidx[i]])
+			if gOnes == 0 {
+				continue
+			}
+			g := codes[base+sc.off[i] : base+sc.off[i]+CodeWords : base+sc.off[i]+CodeWords]
+			p := &sc.code[i]
+			n := bits.OnesCount64(p[0]&g[0]) + bits.OnesCount64(p[1]&g[1]) +
+				bits.OnesCount64(p[2]&g[2]) + bits.OnesCount64(p[3]&g[3]) +
+				bits.OnesCount64(p[4]&g[4]) + bits.OnesCount64(p[5]&g[5]) +
+				bits.OnesCount64(p[6]&g[6]) + bits.OnesCount64(p[7]&g[7])
+			s += float32(n*CodeBits-sc.pOnes[i]*gOnes) * sc.pInv[i] * invSqrt[gOnes]
+		}
+		if len(h.items) < h.k || s > h.items[0].score {
+			h.offer(slotRef{shard: si, slot: int32(slot), score: s})
+		}
+	}
+}
+
 // stage2 compares the candidates precisely and fuses their finger scores, in passes of
 // growing finger count and shrinking candidate count: probe fingers are ordered by the
 // richness of their codes; pass 1 compares every candidate on the first finger, pass 2
-// the best max(20, K/4) on the first three, pass 3 the best refine on all (passes that would
+// the best max(3, K/4) on the first three, pass 3 the best refine on all (passes that would
 // add no finger are skipped). A candidate keeps the finger scores of the last pass it
 // reached; its fused score counts only those, so later passes can only confirm a person.
 func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
@@ -84,7 +156,7 @@ func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, 
 	}
 	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
 	type pass struct{ fingers, keep int }
-	passes := []pass{{1, len(cands)}, {3, max(20, len(cands)/4)}, {len(fingers), refine}}
+	passes := []pass{{1, len(cands)}, {3, max(3, len(cands)/4)}, {len(fingers), refine}}
 	done := 0
 	for pi, ps := range passes {
 		nf := min(ps.fingers, len(fingers))
@@ -112,7 +184,13 @@ func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, 
 		}
 		done = nf
 	}
-	return out, nil
+	kept := out[:0]
+	for _, c := range out {
+		if c.SubjectID != "" { // candidates no pass reached
+			kept = append(kept, c)
+		}
+	}
+	return kept, nil
 }
 
 // fingerResult caches one probe finger's comparison with one candidate across passes.
@@ -155,14 +233,14 @@ func compareFinger(c *matcher.Comparator, fmrOf func(float64) float64, p probeFi
 	tries := 1
 	if p.pos != 0 {
 		if gp := get(int(p.pos) - 1); gp != nil {
-			fs.Gallery, fs.Score = p.pos, c.Compare(p.prep, gp)
+			fs.Gallery, fs.Score = p.pos, c.Compare(p.prepared(), gp)
 		}
 	} else {
 		tries = 0
 		for f := range Fingers {
 			if gp := get(f); gp != nil {
 				tries++
-				if s := c.Compare(p.prep, gp); s > fs.Score || fs.Gallery == 0 {
+				if s := c.Compare(p.prepared(), gp); s > fs.Score || fs.Gallery == 0 {
 					fs.Gallery, fs.Score = uint8(f+1), s
 				}
 			}

@@ -36,17 +36,30 @@ func LoadKeyFile(path string) ([32]byte, error) {
 	if err != nil {
 		return key, fmt.Errorf("outbox: key file %s: %w", path, err)
 	}
-	switch {
+	key, err = parseKey(b)
+	if err != nil {
+		return key, fmt.Errorf("%w: %s", err, path)
+	}
+	return key, nil
+}
+
+// parseKey reads 32 raw bytes or 64 hex digits (surrounding white space allowed).
+func parseKey(b []byte) ([32]byte, error) {
+	var key [32]byte
+	switch t := strings.TrimSpace(string(b)); {
 	case len(b) == 32:
 		copy(key[:], b)
-	case len(strings.TrimSpace(string(b))) == 64:
-		raw, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	case len(t) == 64:
+		raw, err := hex.DecodeString(t)
 		if err != nil {
-			return key, fmt.Errorf("%w: %s: %v", ErrKeyFormat, path, err)
+			return key, fmt.Errorf("%w (%v)", ErrKeyFormat, err)
 		}
 		copy(key[:], raw)
 	default:
-		return key, fmt.Errorf("%w: %s holds %d bytes", ErrKeyFormat, path, len(b))
+		return key, fmt.Errorf("%w (%d bytes)", ErrKeyFormat, len(b))
+	}
+	if key == ([32]byte{}) {
+		return key, fmt.Errorf("%w (all zero)", ErrKeyFormat)
 	}
 	return key, nil
 }

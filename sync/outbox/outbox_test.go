@@ -185,3 +185,24 @@ func TestRecordAuthentication(t *testing.T) {
 		t.Fatalf("flipped bit: %v", err)
 	}
 }
+
+// TestEmptyLogFilesAfterCrash: a crash between Badger creating a memtable or value-log file and
+// sizing it leaves an empty file that Badger 4.9.6 cannot open; Open removes it.
+func TestEmptyLogFilesAfterCrash(t *testing.T) {
+	dir, key := t.TempDir(), testKey()
+	s := openTest(t, dir, key)
+	ids := commitN(t, s, 3)
+	s.Close()
+	for _, name := range []string{"00042.mem", "000099.vlog"} {
+		if err := os.WriteFile(filepath.Join(dir, "badger", name), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s = openTest(t, dir, key)
+	defer s.Close()
+	for _, id := range ids {
+		if _, err := s.Get(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -119,6 +119,9 @@ func Open(opt Options) (*Store, error) {
 		WithNumCompactors(2).
 		WithMetricsEnabled(false).
 		WithLogger(badgerLogger{opt.Logger})
+	if err := removeEmptyLogs(filepath.Join(opt.Dir, "badger"), s.log); err != nil {
+		return nil, err
+	}
 	var db *badger.DB
 	err = s.guard("open", func() error { var e error; db, e = badger.Open(bopt); return e })
 	if errors.Is(err, badger.ErrEncryptionKeyMismatch) {
@@ -266,6 +269,40 @@ func (s *Store) view(op string, fn func(txn *badger.Txn) error) error {
 		return ErrClosed
 	}
 	return s.guard(op, func() error { return s.db.View(fn) })
+}
+
+// removeEmptyLogs deletes zero-length memtable WAL (.mem) and value-log (.vlog) files. Badger
+// 4.9.6 creates such a file and then sizes it; a crash in between leaves it empty, and Badger
+// then refuses to open ("while opening fid: N err: Create a new file") on every restart. Found
+// by this package's crash harness. An empty file holds no entries, so removing it loses nothing.
+func removeEmptyLogs(dir string, log *slog.Logger) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		return fmt.Errorf("outbox: %w", err)
+	}
+	removed := false
+	for _, de := range ents {
+		name := de.Name()
+		if filepath.Ext(name) != ".mem" && filepath.Ext(name) != ".vlog" {
+			continue
+		}
+		fi, err := de.Info()
+		if err != nil || fi.Size() != 0 {
+			continue
+		}
+		log.Warn("outbox: removing an empty Badger log file left by a crash", "file", name)
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+		removed = true
+	}
+	if removed {
+		return syncDir(dir)
+	}
+	return nil
 }
 
 type badgerLogger struct{ l *slog.Logger }

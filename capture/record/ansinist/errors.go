@@ -28,14 +28,15 @@ var (
 
 // Error is a format violation located in a transaction.
 type Error struct {
-	Record int   // 1-based index of the record in the transaction; 0 if unknown
-	Type   int   // record type; 0 if unknown
-	Field  int   // field number; 0 if the error is not about one field
-	Offset int64 // byte offset in the input (reading) or output (writing); -1 if unknown
-	Msg    string
-	Err    error // one of the sentinel errors
+	Record int    // 1-based index of the record in the transaction; 0 if unknown
+	Type   int    // record type; 0 if unknown
+	Field  int    // field number; 0 if the error is not about one field
+	Offset int64  // byte offset in the input (reading) or output (writing); -1 if unknown
+	Msg    string // what is wrong
+	Err    error  // one of the sentinel errors
 }
 
+// Error names the record, type, field and byte offset of the violation.
 func (e *Error) Error() string {
 	s := "ansinist:"
 	if e.Record > 0 {

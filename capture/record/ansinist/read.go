@@ -222,23 +222,16 @@ func (r *Reader) readRest(prefix []byte, n, idx, typ int) ([]byte, error) {
 
 // Read reads a whole transaction from rd. opts may be nil.
 func Read(rd io.Reader, opts *ReadOptions) (*Transaction, error) {
-	r := NewReader(rd, opts)
-	t := &Transaction{}
-	for {
-		rec, err := r.Next()
-		if err == io.EOF {
-			return t, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		t.Records = append(t.Records, rec)
-	}
+	return readAll(NewReader(rd, opts))
 }
 
 // Unmarshal parses a whole transaction held in b. Data fields alias b.
 func Unmarshal(b []byte) (*Transaction, error) {
-	r := &Reader{br: &sliceSource{b: b}, max: (*ReadOptions)(nil).maxRecord()}
+	return readAll(&Reader{br: &sliceSource{b: b}, max: (*ReadOptions)(nil).maxRecord()})
+}
+
+// readAll collects every record r yields into a transaction.
+func readAll(r *Reader) (*Transaction, error) {
 	t := &Transaction{}
 	for {
 		rec, err := r.Next()

@@ -36,3 +36,22 @@ func BenchmarkEncodeFinger(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeFinger decodes a two-view finger record of 2 × 20 kB WSQ data.
+func BenchmarkDecodeFinger(b *testing.B) {
+	r := sampleFinger()
+	for i := range r.Views {
+		r.Views[i].Data = bytes.Repeat([]byte{0x5A}, 20_000)
+	}
+	raw, err := r.Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeFinger(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

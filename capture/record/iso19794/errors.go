@@ -25,10 +25,11 @@ type Error struct {
 	Block  int    // 1-based finger view or face; 0 for the general header
 	Field  string // name of the field, e.g. "record length"
 	Offset int    // byte offset in the record
-	Msg    string
-	Err    error
+	Msg    string // what is wrong
+	Err    error  // the sentinel error it wraps
 }
 
+// Error names the part, the block, the field and the byte offset of the problem.
 func (e *Error) Error() string {
 	where := "header"
 	if e.Block > 0 {

@@ -33,6 +33,7 @@ type FormatError struct {
 	Err     error  // one of ErrFormat, ErrTruncated, ErrUnsupported, ErrTooLarge
 }
 
+// Error names the segment, the byte offset and what is wrong there.
 func (e *FormatError) Error() string {
 	return fmt.Sprintf("wsq: %s at byte %d: %s", e.Segment, e.Offset, e.Msg)
 }

@@ -52,6 +52,7 @@ func (k Kind) String() string {
 // Transfer is one transfer as a usb.Transport saw it: what the driver asked for and
 // what the device answered.
 type Transfer struct {
+	// Kind says whether this was a control transfer, a read or a write.
 	Kind Kind
 	// RequestType, Request, Value and Index are the setup packet of a control
 	// transfer (bmRequestType, bRequest, wValue, wIndex); zero otherwise.
@@ -126,8 +127,8 @@ func shortHex(p []byte) string {
 // Transcript is a recorded USB session: the device as it described itself and every
 // transfer, in the order the transfers completed.
 type Transcript struct {
-	Device    usb.DeviceDesc
-	Transfers []Transfer
+	Device    usb.DeviceDesc // the device's descriptors as enumerated
+	Transfers []Transfer     // every transfer, in completion order
 }
 
 // errorCodes maps the usb sentinels to their names in the text form.
