@@ -54,7 +54,10 @@ type daemon struct {
 	// capturing counts captures in progress; firmware updates wait for zero.
 	capturing atomic.Int32
 
-	sync       *syncSubsystem // nil when sync is not configured
+	sync *syncSubsystem // nil when sync is not configured
+	// fatal receives errors after which the daemon must stop (fail-stop storage);
+	// enrolld then exits 1 and systemd restarts it.
+	fatal      chan error
 	storage    *storage
 	manager    *drivers.Manager
 	subsystems []subsystem
@@ -88,6 +91,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		mux:        http.NewServeMux(),
 		apiMethods: map[string][]string{},
 		cfg:        opts.config,
+		fatal:      make(chan error, 1),
 	}
 	d.setNotReady("starting")
 	d.metrics = newDaemonMetrics(d.build, func() bool { return d.notReady() == "" })
@@ -117,6 +121,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	d.firmwareRoutes(fw)
 	if opts.config.Sync.Credentials != "" {
 		d.sync = newSync(opts.config.Sync, opts.config.Storage.Path, d.metrics.registry, d.log)
+		d.sync.onFatal = d.failStop
 		d.subsystems = append(d.subsystems, d.sync)
 		d.syncRoutes(d.sync)
 	}
@@ -224,6 +229,9 @@ func (d *daemon) loop(ctx context.Context, sigs <-chan os.Signal, serveErr <-cha
 			return shutdown(nil)
 		case err := <-serveErr:
 			return shutdown(fmt.Errorf("HTTP server: %w", err))
+		case err := <-d.fatal:
+			d.log.Error("stopping on a fatal error", "err", err)
+			return shutdown(err)
 		case <-watchdog:
 			// Sent from this loop, so a stuck loop stops the pings and systemd restarts us.
 			d.notify.send("WATCHDOG=1")
@@ -283,4 +291,12 @@ func (d *daemon) statusLine() string {
 	}
 	return fmt.Sprintf("STATUS=%d devices loaded, %d skipped, %d failed",
 		n[drivers.StateLoaded], n[drivers.StateSkipped], n[drivers.StateFailed])
+}
+
+// failStop asks the loop to stop the daemon because of err (first error wins).
+func (d *daemon) failStop(err error) {
+	select {
+	case d.fatal <- err:
+	default:
+	}
 }

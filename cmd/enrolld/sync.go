@@ -63,6 +63,9 @@ type syncSubsystem struct {
 	gallery stsync.GallerySink
 	station *stsync.Station
 	token   string
+	// onFatal is told when the outbox's storage fails: Badger keeps its directory
+	// lock after a fail-stop, so only a restart of the process recovers.
+	onFatal func(error)
 }
 
 func newSync(cfg syncConfig, storage string, reg prometheus.Registerer, log *slog.Logger) *syncSubsystem {
@@ -97,6 +100,12 @@ func (s *syncSubsystem) Start(ctx context.Context) error {
 		return err
 	}
 	s.station = st
+	go func() {
+		<-st.Failed()
+		if s.onFatal != nil {
+			s.onFatal(fmt.Errorf("sync: outbox storage failed; restart enrolld once the disk is healthy"))
+		}
+	}()
 	s.log.Info("outbox open", "station", opt.StationID, "centre", s.cfg.CentreURL, "refusal", st.Refusal().String())
 	return nil
 }
