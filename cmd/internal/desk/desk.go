@@ -58,6 +58,10 @@ type Options struct {
 	Enroll        enroll.Options
 	// Queue, if set, returns the outbox and link state for the status panel (JSON).
 	Queue func(ctx context.Context) any
+	// Refused, if set, says why the station refuses new enrollments right now (offline
+	// limits, low disk); "" accepts. A refused station starts no enrollment, so nobody is
+	// captured for a packet that could not be stored.
+	Refused func() string
 
 	IdleTimeout    time.Duration // sign-out after this long without a request, default 15 min
 	MaxFailures    int           // failed sign-ins in a row before a lock-out, default 5

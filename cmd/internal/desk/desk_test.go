@@ -271,3 +271,19 @@ func TestAbandonedEnrollmentExpires(t *testing.T) {
 		t.Fatalf("expiry not audited: %+v", last)
 	}
 }
+
+func TestRefusedStationStartsNothing(t *testing.T) {
+	r := newRig(t)
+	why := "unsent_count: 501 unsent packets, limit 500"
+	r.srv.opt.Refused = func() string { return why }
+	c := r.client(t)
+	c.login("olga", "olga-pw")
+	code, body := c.do("POST", "/api/v1/desk/enrollments", `{"receipt":"202611200009","application_type":"visa","name":"A","date_of_birth":"1990-01-01"}`)
+	if code != 503 || !strings.Contains(body, why) {
+		t.Fatalf("start on a refusing station: %d %s", code, body)
+	}
+	why = ""
+	if code, _ := c.do("POST", "/api/v1/desk/enrollments", `{"receipt":"202611200009","application_type":"visa","name":"A","date_of_birth":"1990-01-01"}`); code != 201 {
+		t.Fatalf("start once accepting again: %d", code)
+	}
+}

@@ -140,11 +140,22 @@ func TestBrowserEnrollment(t *testing.T) {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 
+	// Chromium's helper processes may still write to their profile for a moment after the
+	// browser exits, so the profile is removed here, best effort, rather than by t.TempDir.
+	profile, err := os.MkdirTemp("", "enrolld-desk-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
 	alloc, cancel := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1100))...)
+		chromedp.UserDataDir(profile), chromedp.WindowSize(1280, 1100))...)
 	defer cancel()
 	bctx, cancel := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
 	defer cancel()

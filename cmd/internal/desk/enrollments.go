@@ -39,6 +39,12 @@ func (s *Server) serveStart(w http.ResponseWriter, r *http.Request, u *userSessi
 		writeError(w, http.StatusBadRequest, "bad request body: "+err.Error())
 		return
 	}
+	if s.opt.Refused != nil {
+		if why := s.opt.Refused(); why != "" {
+			writeError(w, http.StatusServiceUnavailable, "the station takes no new enrollments now: "+why)
+			return
+		}
+	}
 	dob, err := time.Parse(time.DateOnly, req.DateOfBirth)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "date of birth must be YYYY-MM-DD")

@@ -68,6 +68,12 @@ func Open(cfg Config, deps Deps) (d *Desk, passwords map[string]string, err erro
 	}
 	opt.Devices, opt.Registerer, opt.Logger = deps.Devices, deps.Registerer, deps.Logger
 	opt.Queue = queueStatus(deps.Station)
+	opt.Refused = func() string {
+		if r := deps.Station.Refusal(); r.Refused() {
+			return r.String()
+		}
+		return ""
+	}
 	opt.Enroll.Auditor = alog
 	opt.Enroll.FaceChecker = FaceChecker(checker)
 	opt.Enroll.Analyzer = enroll.ExtractAnalyzer{}
