@@ -50,7 +50,7 @@ func commands() []command {
 		{"firmware", "inspect and apply signed device firmware", runFirmware},
 		{"keys", "manage the station's keys", runKeys},
 		{"usb", "list USB devices and the drivers that would handle them", runUSB},
-		{"audit", "read and verify the audit log", notYet("audit")},
+		{"audit", "read and verify the audit log", runAudit},
 	}
 }
 

@@ -26,6 +26,7 @@ type config struct {
 	Devices  deviceList     `yaml:"devices"`
 	Firmware firmwareConfig `yaml:"firmware"`
 	Sync     syncConfig     `yaml:"sync"`
+	Desk     deskConfig     `yaml:"desk"`
 }
 
 // stationConfig names the station.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/enrolld/enrolld/cmd/internal/desk"
 	"github.com/enrolld/enrolld/drivers"
 	"github.com/enrolld/enrolld/drivers/devmetrics"
 	"github.com/enrolld/enrolld/drivers/usb"
@@ -35,6 +37,9 @@ type daemonOptions struct {
 	usbWatchInterval time.Duration
 	// listen opens the HTTP listener; nil means net.Listen.
 	listen func(network, address string) (net.Listener, error)
+	// announce is the terminal: one-time secrets such as the demo desk passwords are
+	// written there, never to the logs. nil drops them.
+	announce io.Writer
 }
 
 // daemon is the running station: the HTTP server and the subsystems it starts in
@@ -55,6 +60,7 @@ type daemon struct {
 	capturing atomic.Int32
 
 	sync *syncSubsystem // nil when sync is not configured
+	desk *deskSubsystem // nil when the desk is not configured
 	// fatal receives errors after which the daemon must stop (fail-stop storage);
 	// enrolld then exits 1 and systemd restarts it.
 	fatal      chan error
@@ -122,8 +128,19 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	if opts.config.Sync.Credentials != "" {
 		d.sync = newSync(opts.config.Sync, opts.config.Storage.Path, d.metrics.registry, d.log)
 		d.sync.onFatal = d.failStop
-		d.subsystems = append(d.subsystems, d.sync)
+		gal := newGallery(d.sync, d.metrics.registry, d.log)
+		d.subsystems = append(d.subsystems, d.sync, gal)
 		d.syncRoutes(d.sync)
+		if opts.config.Desk.enabled() {
+			dk := &deskSubsystem{cfg: desk.Config(opts.config.Desk), storage: opts.config.Storage.Path, manager: m,
+				sync: d.sync, gallery: gal, reg: d.metrics.registry, log: d.log, announce: opts.announce}
+			d.subsystems = append(d.subsystems, dk)
+			d.handle("/desk/", dk)
+			d.handle("/api/v1/desk/", dk)
+			d.desk = dk
+		}
+	} else if opts.config.Desk.enabled() {
+		return nil, errors.New("desk: the desk needs the sync section (its enrollments go to the outbox)")
 	}
 	d.server = &http.Server{
 		Handler:           d.mux,

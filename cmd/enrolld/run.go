@@ -60,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer, env func(string) string, sigs 
 	defer closeBus()
 	d, err := newDaemon(daemonOptions{
 		config: cfg, flags: f, logger: logger, level: level, env: env,
-		usbBus: bus, retryInterval: deviceRetryInterval, usbWatchInterval: usbWatchInterval,
+		usbBus: bus, retryInterval: deviceRetryInterval, usbWatchInterval: usbWatchInterval, announce: stdout,
 	})
 	if err != nil {
 		logger.Error("enrolld cannot start", "err", err)
