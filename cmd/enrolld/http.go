@@ -80,6 +80,10 @@ func (d *daemon) serveReady(w http.ResponseWriter, r *http.Request) {
 
 // serveIndex lists the endpoints, for a technician with a browser.
 func (d *daemon) serveIndex(w http.ResponseWriter, r *http.Request) {
+	if d.desk != nil {
+		http.Redirect(w, r, "/desk/", http.StatusFound) // the officers' UI is the station's front page
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(`<!doctype html><html><head><title>enrolld</title></head><body>
 <h1>enrolld</h1><ul>
