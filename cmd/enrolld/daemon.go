@@ -133,7 +133,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		d.syncRoutes(d.sync)
 		if opts.config.Desk.enabled() {
 			dk := &deskSubsystem{cfg: desk.Config(opts.config.Desk), storage: opts.config.Storage.Path, manager: m,
-				sync: d.sync, gallery: gal, reg: d.metrics.registry, log: d.log, announce: opts.announce}
+				sync: d.sync, gallery: gal, reg: d.metrics.registry, log: d.log, announce: opts.announce, busy: &d.capturing}
 			d.subsystems = append(d.subsystems, dk)
 			d.handle("/desk/", dk)
 			d.handle("/api/v1/desk/", dk)

@@ -45,7 +45,8 @@ type deskSubsystem struct {
 	gallery  *gallerySubsystem
 	reg      prometheus.Registerer
 	log      *slog.Logger
-	announce io.Writer // demo passwords go here (the terminal), never to the logs
+	announce io.Writer     // demo passwords go here (the terminal), never to the logs
+	busy     *atomic.Int32 // captures in progress (firmware updates wait for zero)
 	desk     atomic.Pointer[desk.Desk]
 }
 
@@ -57,7 +58,7 @@ func (s *deskSubsystem) Start(ctx context.Context) error {
 	if st == nil {
 		return errors.New("desk: the outbox is not open")
 	}
-	d, pws, err := desk.Open(s.cfg, desk.Deps{StorageDir: s.storage, Devices: desk.ManagerDevices(s.manager),
+	d, pws, err := desk.Open(s.cfg, desk.Deps{StorageDir: s.storage, Devices: countingDevices{desk.ManagerDevices(s.manager), s.busy},
 		Station: st, Gallery: s.gallery.g, Registerer: s.reg, Logger: s.log})
 	if err != nil {
 		return err
