@@ -83,7 +83,6 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 // quantised to 1/255.
 func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = c.pairs[:0]
-	sq := &tables.sqrt
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
 		da := a.dir[a.cidx[i]]
@@ -92,6 +91,15 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 				continue
 			}
 			cb := (*[cylStride]uint64)(b.cyl[j*cylStride:])
+			if fa, fb := a.cfull[i], b.cfull[j]; fa >= 0 && fb >= 0 {
+				// both cylinders lie wholly on the finger: no masking, counts precomputed
+				nab := 0
+				for w := range cylWords {
+					nab += bits.OnesCount64(ca[w] & cb[w])
+				}
+				c.addPair(i, j, int(fa), int(fb), nab)
+				continue
+			}
 			// cells valid in both cylinders, counted on the spatial masks
 			nm := 0
 			for w := 2 * cylWords; w < cylStride; w++ {
@@ -110,14 +118,22 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 				nb += bits.OnesCount64(y & ca[cylWords+w])
 				nab += bits.OnesCount64(x & y)
 			}
-			if na+nb == 0 {
-				continue
-			}
-			l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
-			if q := uint8(l*255 + 0.5); q > 0 {
-				c.pairs = append(c.pairs, pair{int16(i), int16(j), q})
-			}
+			c.addPair(i, j, na, nb, nab)
 		}
+	}
+}
+
+// addPair records the local similarity of cylinders i and j from the popcounts of their
+// value bits on the common cells (na, nb) and of their intersection (nab):
+// λ = 1 − √|a⊕b| / (√|a| + √|b|), with |a⊕b| = na + nb − 2·nab.
+func (c *Comparator) addPair(i, j, na, nb, nab int) {
+	if na+nb == 0 {
+		return
+	}
+	sq := &tables.sqrt
+	l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
+	if q := uint8(l*255 + 0.5); q > 0 {
+		c.pairs = append(c.pairs, pair{int16(i), int16(j), q})
 	}
 }
 
