@@ -24,7 +24,8 @@ type Prepared struct {
 	colStart []int16   // first sortedX index with x ≥ colX0 + c·colWidth, per column c
 
 	cidx  []int16   // minutia index of each valid cylinder
-	cfull []int16   // per valid cylinder: its number of set value bits if all its cells are valid, else −1
+	cpop  []int16   // per valid cylinder: number of set value bits
+	cfull []bool    // per valid cylinder: all its cells lie on the finger (validity all ones)
 	cyl   []uint64  // per valid cylinder: value words, validity words, spatial validity words
 	dist  []float32 // nc×nc distances between cylinder minutiae
 	rel   []uint8   // nc×nc dφ(θi, θk)
@@ -127,12 +128,8 @@ func (p *Prepared) build() {
 		if p.cylinder(i, &p.hull, &cyl) {
 			p.cidx = append(p.cidx, int16(i))
 			p.cyl = append(p.cyl, cyl[:]...)
-			full := popcount(cyl[2*cylWords:]) == discCells
-			n := int16(popcount(cyl[:cylWords]))
-			if !full {
-				n = -1
-			}
-			p.cfull = append(p.cfull, n)
+			p.cpop = append(p.cpop, int16(popcount(cyl[:cylWords])))
+			p.cfull = append(p.cfull, popcount(cyl[2*cylWords:]) == discCells)
 		}
 	}
 	nc := len(p.cidx)
