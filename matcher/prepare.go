@@ -23,11 +23,13 @@ type Prepared struct {
 	colX0    float32   // x of the first column of colStart
 	colStart []int16   // first sortedX index with x ≥ colX0 + c·colWidth, per column c
 
-	cidx []int16   // minutia index of each valid cylinder
-	cyl  []uint64  // per valid cylinder: value words, validity words, spatial validity words
-	dist []float32 // nc×nc distances between cylinder minutiae
-	rel  []uint8   // nc×nc dφ(θi, θk)
-	rad  []uint8   // nc×nc angle between θi and the segment i→k
+	cidx  []int16   // minutia index of each valid cylinder
+	cpop  []int16   // per valid cylinder: number of set value bits
+	cfull []bool    // per valid cylinder: all its cells lie on the finger (validity all ones)
+	cyl   []uint64  // per valid cylinder: value words, validity words, spatial validity words
+	dist  []float32 // nc×nc distances between cylinder minutiae
+	rel   []uint8   // nc×nc dφ(θi, θk)
+	rad   []uint8   // nc×nc angle between θi and the segment i→k
 }
 
 // colWidth is the width in pixels of the columns indexing the x-sorted minutiae.
@@ -126,6 +128,8 @@ func (p *Prepared) build() {
 		if p.cylinder(i, &p.hull, &cyl) {
 			p.cidx = append(p.cidx, int16(i))
 			p.cyl = append(p.cyl, cyl[:]...)
+			p.cpop = append(p.cpop, int16(popcount(cyl[:cylWords])))
+			p.cfull = append(p.cfull, popcount(cyl[2*cylWords:]) == discCells)
 		}
 	}
 	nc := len(p.cidx)
