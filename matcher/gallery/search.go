@@ -16,7 +16,7 @@ import (
 type SearchOptions struct {
 	// Candidates is K, the number of persons stage 1 passes to the precise comparison
 	// (0: 10 for probes of three or more fingers, whose fused stage-1 score is strong,
-	// 100 for one or two).
+	// 300 for one or two).
 	Candidates int
 	// Refine is the number of persons compared on all probe fingers in the last pass of
 	// stage 2 (0: 2); see stage2 for the passes. Candidates ranked below carry the finger
@@ -126,7 +126,7 @@ func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 	if o.Candidates <= 0 {
 		o.Candidates = 10
 		if fingers <= 2 {
-			o.Candidates = 100
+			o.Candidates = 300
 		}
 	}
 	if o.Refine <= 0 {
