@@ -137,7 +137,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"help", "devices"}, exitOK, "", "-daemon.url"},
 		{[]string{"status", "-h"}, exitOK, "", "-json"},
 		{[]string{"capture", "--device", "finger"}, exitUsage, "", `unknown kind "--device"`},
-		{[]string{"synth", "gallery"}, exitFailed, "", "enrollctl synth: not yet available in this build"},
+		{[]string{"synth", "gallery"}, exitUsage, "", "need --out FILE"},
 	}
 	for _, tt := range tests {
 		code, out, errOut := runCLI(tt.args...)

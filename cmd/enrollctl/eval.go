@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,9 +27,12 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(args) > 0 && args[0] == "quality" {
 		return runEvalQuality(ctx, args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "search" {
+		return runEvalSearch(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "compare" {
-		fmt.Fprintln(stderr, "usage: enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]\n       enrollctl eval quality DIR [--dpi N] [--json]")
-		return errors.New("eval: unknown or missing sub-command (want compare or quality)")
+		fmt.Fprintln(stderr, "usage: enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]\n       enrollctl eval quality DIR [--dpi N] [--json]\n       enrollctl eval search --gallery FILE --mates DIR… [--json]")
+		return usageErrorf("eval: unknown or missing sub-command (want compare, quality, calibrate or search)")
 	}
 	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
 	fs.SetOutput(stderr)
