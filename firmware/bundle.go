@@ -73,6 +73,9 @@ func (b *Bundle) Encode(w io.Writer) error {
 	return err
 }
 
+// IsBundle reports whether data starts like a bundle (rather than a plain .dfu file).
+func IsBundle(data []byte) bool { return bytes.HasPrefix(data, []byte(bundleMagic)) }
+
 // ParseBundle reads a bundle's structure. It never trusts lengths beyond the data.
 func ParseBundle(data []byte) (*Bundle, error) {
 	r := &reader{data: data}

@@ -32,7 +32,13 @@ func (u *Updater) recoverOne(ctx context.Context, e Entry) error {
 		return u.abandon(e, fmt.Sprintf("kept bundle unreadable: %v", err))
 	}
 	b, err := ParseBundle(raw)
-	if err == nil {
+	if err == nil && b.KeyID == unsignedKeyID {
+		if !u.AllowUnsigned {
+			err = ErrUnsigned
+		} else {
+			err = verifyPayload(b)
+		}
+	} else if err == nil {
 		err = Verify(b, u.Keys)
 	}
 	if err != nil {

@@ -21,6 +21,9 @@ type Updater struct {
 	Bus     usb.Bus     // where the devices to update are found
 	Keys    TrustedKeys // the keys a bundle must be signed with
 	Journal *Journal    // where every step is recorded before it is taken
+	// AllowUnsigned lets a technician apply plain .dfu files (ApplyDFU). Anti-rollback
+	// and every other check still apply; only the signature is missing.
+	AllowUnsigned bool
 	// Busy reports whether a device is capturing; nil means never busy.
 	Busy func(usb.DeviceDesc) bool
 	// DFU tunes the DFU host.
@@ -41,6 +44,11 @@ func (u *Updater) Apply(ctx context.Context, raw []byte, dev usb.DeviceDesc, act
 	if err != nil {
 		return u.count(err)
 	}
+	return u.apply(ctx, b, raw, dev, actor, progress)
+}
+
+// apply checks a parsed bundle (raw is what the journal keeps for recovery) and updates.
+func (u *Updater) apply(ctx context.Context, b *Bundle, raw []byte, dev usb.DeviceDesc, actor string, progress Progress) error {
 	match, ok := b.Manifest.Fits(dev.ID)
 	if !ok {
 		return u.count(fmt.Errorf("%w: device %s", ErrWrongDevice, dev.ID))
@@ -49,7 +57,7 @@ func (u *Updater) Apply(ctx context.Context, raw []byte, dev usb.DeviceDesc, act
 	installed, _ := FromBCD(dev.BcdDevice)
 	busy := u.Busy != nil && u.Busy(dev)
 	t := Target{ID: dev.ID, Installed: installed, LowestAllowed: u.Journal.LowestAllowed(key), Busy: busy}
-	if err := Check(b, u.Keys, t); err != nil {
+	if err := u.check(b, t); err != nil {
 		return u.count(err)
 	}
 	sha, err := u.Journal.KeepBundle(raw)

@@ -22,6 +22,9 @@ type firmwareConfig struct {
 	// TrustedKeys are the Ed25519 keys allowed to sign bundles: base64 of the 32 key
 	// bytes, or the path of a PEM public key file.
 	TrustedKeys []string `yaml:"trusted_keys"`
+	// AllowUnsignedDFU lets a technician apply plain .dfu files (suffix and CRC checked,
+	// no signature). Anti-rollback still applies. Off by default.
+	AllowUnsignedDFU bool `yaml:"allow_unsigned_dfu"`
 	// EmulateDevice adds an emulated DFU-capable device (demos and tests).
 	EmulateDevice bool `yaml:"emulate_device"`
 }
@@ -70,7 +73,7 @@ func newFirmware(cfg firmwareConfig, dir string, bus usb.Bus, busy func() bool, 
 		bus = emu.Bus{Dev: emu.New(emu.DefaultConfig())}
 	}
 	return &firmwareSubsystem{log: log, dir: dir, updater: &firmware.Updater{
-		Bus: bus, Keys: keys, Busy: func(usb.DeviceDesc) bool { return busy() },
+		Bus: bus, Keys: keys, AllowUnsigned: cfg.AllowUnsignedDFU, Busy: func(usb.DeviceDesc) bool { return busy() },
 		Metrics: firmware.NewMetrics(reg),
 	}}, nil
 }
@@ -117,7 +120,11 @@ func (f *firmwareSubsystem) apply(ctx context.Context, raw []byte, id usb.ID, se
 	for _, d := range devs {
 		if d.ID == id && (serial == "" || d.Serial == serial) {
 			f.log.Info("firmware update starting", "device", d.String(), "actor", actor)
-			err := f.updater.Apply(ctx, raw, d, actor, progress)
+			apply := f.updater.Apply
+			if !firmware.IsBundle(raw) {
+				apply = f.updater.ApplyDFU // a plain .dfu file, if the configuration allows it
+			}
+			err := apply(ctx, raw, d, actor, progress)
 			f.log.Info("firmware update finished", "device", d.String(), "err", err)
 			return err
 		}

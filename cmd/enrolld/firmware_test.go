@@ -91,3 +91,18 @@ func TestFirmwareAPI(t *testing.T) {
 		}
 	}
 }
+
+func TestFirmwareAPIPlainDFU(t *testing.T) {
+	cfg := emu.DefaultConfig()
+	dfu := (&firmware.DFUFile{Payload: emu.Image(0x0200, 4096, 3), BcdDevice: 0x0200, ID: cfg.DFU, BcdDFU: 0x0100}).Encode()
+	td := startTestDaemon(t, "station: {id: fw-dfu}\nfirmware: {emulate_device: true}\n", &drivers.Registry{}, nil)
+	td.waitReady(t)
+	if code, lines := postBundle(t, td, dfu); code != http.StatusBadRequest || !strings.Contains(lines[0].Error, "unsigned") {
+		t.Fatalf("plain DFU without allow_unsigned_dfu: %d %+v", code, lines)
+	}
+	td2 := startTestDaemon(t, "station: {id: fw-dfu}\nfirmware: {emulate_device: true, allow_unsigned_dfu: true}\n", &drivers.Registry{}, nil)
+	td2.waitReady(t)
+	if code, lines := postBundle(t, td2, dfu); code != http.StatusOK || lines[len(lines)-1].Result != "success" {
+		t.Fatalf("plain DFU allowed: %d %+v", code, lines)
+	}
+}
