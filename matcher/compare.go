@@ -55,6 +55,7 @@ type Comparator struct {
 	rho           []float32
 	tx, ty        []float32
 	refs          []int
+	bdir          []uint8
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
@@ -83,60 +84,79 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 // quantised to 1/255.
 func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = c.pairs[:0]
+	nb := len(b.cidx)
+	c.bdir = growU8(c.bdir, nb)
+	for j, m := range b.cidx {
+		c.bdir[j] = b.dir[m]
+	}
+	bdir, bfull, bpop := c.bdir[:nb], b.cfull[:nb], b.cpop[:nb]
+	bcyl := b.cyl[:nb*cylStride]
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
-		da := a.dir[a.cidx[i]]
-		for j := range b.cidx {
-			if bradDiff(da, b.dir[b.cidx[j]]) > maxDirDiff {
+		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
+		da := a.dir[a.cidx[i]] + maxDirDiff
+		fa, pa := a.cfull[i], int(a.cpop[i])
+		for j, db := range bdir {
+			if da-db > 2*maxDirDiff {
 				continue
 			}
-			cb := (*[cylStride]uint64)(b.cyl[j*cylStride:])
-			fa, fb := a.cfull[i], b.cfull[j]
-			if fa && fb {
+			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
+			if fb := bfull[j]; fa && fb {
 				// both cylinders lie wholly on the finger: no masking, counts precomputed
-				nab := 0
-				for w := range cylWords {
-					nab += bits.OnesCount64(ca[w] & cb[w])
-				}
-				c.addPair(i, j, int(a.cpop[i]), int(b.cpop[j]), nab)
+				c.addPair(i, j, pa, int(bpop[j]), andCount(ca, cb))
 				continue
 			}
-			// cells valid in both cylinders, counted on the spatial masks
-			nm := 0
-			for w := 2 * cylWords; w < cylStride; w++ {
-				nm += bits.OnesCount64(ca[w] & cb[w])
-			}
-			if nm*mccND < minMECells {
-				continue
-			}
-			// value bits lie inside their own cylinder's valid cells, so masking each by
-			// the other's validity restricts both to the common cells, and
-			// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
-			var na, nb, nab int
-			switch {
-			case fa:
-				nb = int(b.cpop[j])
-				for w := range cylWords {
-					na += bits.OnesCount64(ca[w] & cb[cylWords+w])
-					nab += bits.OnesCount64(ca[w] & cb[w])
-				}
-			case fb:
-				na = int(a.cpop[i])
-				for w := range cylWords {
-					nb += bits.OnesCount64(cb[w] & ca[cylWords+w])
-					nab += bits.OnesCount64(ca[w] & cb[w])
-				}
-			default:
-				for w := range cylWords {
-					x, y := ca[w], cb[w]
-					na += bits.OnesCount64(x & cb[cylWords+w])
-					nb += bits.OnesCount64(y & ca[cylWords+w])
-					nab += bits.OnesCount64(x & y)
-				}
-			}
-			c.addPair(i, j, na, nb, nab)
+			c.maskedPair(i, j, ca, cb, fa, bfull[j], pa, int(bpop[j]))
 		}
 	}
+}
+
+// andCount returns the number of value bits set in both cylinders.
+func andCount(ca, cb *[cylStride]uint64) int {
+	nab := 0
+	for w := range cylWords {
+		nab += bits.OnesCount64(ca[w] & cb[w])
+	}
+	return nab
+}
+
+// maskedPair adds the pair of cylinders i and j when one of them reaches off the finger:
+// the similarity is then computed on the cells valid in both, if there are enough.
+func (c *Comparator) maskedPair(i, j int, ca, cb *[cylStride]uint64, fa, fb bool, pa, pb int) {
+	// cells valid in both cylinders, counted on the spatial masks
+	nm := 0
+	for w := 2 * cylWords; w < cylStride; w++ {
+		nm += bits.OnesCount64(ca[w] & cb[w])
+	}
+	if nm*mccND < minMECells {
+		return
+	}
+	// value bits lie inside their own cylinder's valid cells, so masking each by
+	// the other's validity restricts both to the common cells, and
+	// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
+	var na, nb, nab int
+	switch {
+	case fa:
+		nb = pb
+		for w := range cylWords {
+			na += bits.OnesCount64(ca[w] & cb[cylWords+w])
+			nab += bits.OnesCount64(ca[w] & cb[w])
+		}
+	case fb:
+		na = pa
+		for w := range cylWords {
+			nb += bits.OnesCount64(cb[w] & ca[cylWords+w])
+			nab += bits.OnesCount64(ca[w] & cb[w])
+		}
+	default:
+		for w := range cylWords {
+			x, y := ca[w], cb[w]
+			na += bits.OnesCount64(x & cb[cylWords+w])
+			nb += bits.OnesCount64(y & ca[cylWords+w])
+			nab += bits.OnesCount64(x & y)
+		}
+	}
+	c.addPair(i, j, na, nb, nab)
 }
 
 // addPair records the local similarity of cylinders i and j from the popcounts of their
@@ -271,6 +291,13 @@ func grow(s []pair, n int) []pair {
 func growF(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+func growU8(s []uint8, n int) []uint8 {
+	if cap(s) < n {
+		return make([]uint8, n)
 	}
 	return s[:n]
 }
