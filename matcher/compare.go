@@ -53,7 +53,6 @@ type Comparator struct {
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
-	tx, ty        []float32
 	refs          []int
 	bdir          []uint8
 }
