@@ -105,7 +105,14 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 				c.addPair(i, j, pa, int(bpop[j]), andCount(ca, cb))
 				continue
 			}
-			c.maskedPair(i, j, ca, cb, fa, bfull[j], pa, int(bpop[j]))
+			// cells valid in both cylinders, counted on the spatial masks
+			nm := 0
+			for w := 2 * cylWords; w < cylStride; w++ {
+				nm += bits.OnesCount64(ca[w] & cb[w])
+			}
+			if nm*mccND >= minMECells {
+				c.maskedPair(i, j, ca, cb, fa, bfull[j], pa, int(bpop[j]))
+			}
 		}
 	}
 }
@@ -119,17 +126,10 @@ func andCount(ca, cb *[cylStride]uint64) int {
 	return nab
 }
 
-// maskedPair adds the pair of cylinders i and j when one of them reaches off the finger:
-// the similarity is then computed on the cells valid in both, if there are enough.
+// maskedPair adds the pair of cylinders i and j when one of them reaches off the finger
+// (the caller checked they have enough valid cells in common): the similarity is then
+// computed on the cells valid in both.
 func (c *Comparator) maskedPair(i, j int, ca, cb *[cylStride]uint64, fa, fb bool, pa, pb int) {
-	// cells valid in both cylinders, counted on the spatial masks
-	nm := 0
-	for w := 2 * cylWords; w < cylStride; w++ {
-		nm += bits.OnesCount64(ca[w] & cb[w])
-	}
-	if nm*mccND < minMECells {
-		return
-	}
 	// value bits lie inside their own cylinder's valid cells, so masking each by
 	// the other's validity restricts both to the common cells, and
 	// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
