@@ -31,7 +31,6 @@ func (t *rigid) apply(x, y float32) (float32, float32) {
 // minutiae and nA, nB count the minutiae of each template inside the other's hull. The
 // overlap counts are only taken for the two alignments pairing the most minutiae.
 func (c *Comparator) alignScore(a, b *Prepared) float64 {
-	c.tx, c.ty = growF(c.tx, len(a.x)), growF(c.ty, len(a.x))
 	var top [2]struct {
 		m int
 		t rigid
@@ -82,7 +81,7 @@ func overlap(a, b *Prepared, t *rigid) (inA, inB int) {
 	return inA, inB
 }
 
-// pairUnder transforms a's minutiae into c.tx, c.ty and pairs each greedily with the
+// pairUnder transforms a's minutiae by t and pairs each greedily with the
 // nearest unpaired minutia of b within the tolerances; it returns the number of pairs, or
 // 0 as soon as fewer than need pairs remain possible.
 func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
@@ -93,19 +92,21 @@ func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
 			return 0
 		}
 		tx, ty := t.apply(a.x[k], a.y[k])
-		c.tx[k], c.ty[k] = tx, ty
 		rx, ry := tx-t.cx, ty-t.cy
 		tol := tightTol + tightSlope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
 		bi, bd := -1, tol*tol
-		da := a.dir[k] + t.rot
-		for s := b.firstAtOrAfter(tx - tol); s < len(b.sortedX) && b.sortedX[s] <= tx+tol; s++ {
-			j := int(b.byX[s])
-			if c.usedB[j] || bradDiff(da, b.dir[j]) > tightAng {
+		// b's minutiae in x order: usedB and the scan are indexed by sorted position
+		da := a.dir[k] + t.rot + tightAng
+		sx, hi := b.sortedX, tx+tol
+		for s := b.firstAtOrAfter(tx - tol); s < len(sx) && sx[s] <= hi; s++ {
+			ey := ty - b.sortedY[s]
+			// ex²+ey² ≥ ey² also after rounding, so this only drops pairs the test below would
+			if ey*ey >= bd || c.usedB[s] || da-b.sortedD[s] > 2*tightAng {
 				continue
 			}
-			ex, ey := tx-b.x[j], ty-b.y[j]
+			ex := tx - sx[s]
 			if d := ex*ex + ey*ey; d < bd {
-				bi, bd = j, d
+				bi, bd = s, d
 			}
 		}
 		if bi >= 0 {

@@ -21,7 +21,7 @@ const (
 // relaxTables holds the compatibility sigmoids of the relaxation.
 type relaxTables struct {
 	z1     [d1Len]float32 // distance difference
-	z2, z3 [129]float32   // direction and radial-angle differences, binary radians
+	z2, z3 [256]float32   // direction and radial-angle differences (a−b, binary radians)
 }
 
 var relax = newRelaxTables()
@@ -32,7 +32,7 @@ func newRelaxTables() *relaxTables {
 		t.z1[i] = float32(sigmoid(float64(i)*d1Step, 5, -1.6))
 	}
 	for i := range t.z2 {
-		a := float64(i) * 2 * math.Pi / 256
+		a := float64(bradDiff(uint8(i), 0)) * 2 * math.Pi / 256
 		t.z2[i] = float32(sigmoid(a, math.Pi/12, -30))
 		t.z3[i] = float32(sigmoid(a, math.Pi/12, -70))
 	}
@@ -53,8 +53,8 @@ type Comparator struct {
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
-	tx, ty        []float32
 	refs          []int
+	bdir          []uint8
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
@@ -83,22 +83,26 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 // quantised to 1/255.
 func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = c.pairs[:0]
+	nb := len(b.cidx)
+	c.bdir = growU8(c.bdir, nb)
+	for j, m := range b.cidx {
+		c.bdir[j] = b.dir[m]
+	}
+	bdir, bfull, bpop := c.bdir[:nb], b.cfull[:nb], b.cpop[:nb]
+	bcyl := b.cyl[:nb*cylStride]
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
-		da := a.dir[a.cidx[i]]
-		for j := range b.cidx {
-			if bradDiff(da, b.dir[b.cidx[j]]) > maxDirDiff {
+		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
+		da := a.dir[a.cidx[i]] + maxDirDiff
+		fa, pa := a.cfull[i], int(a.cpop[i])
+		for j, db := range bdir {
+			if da-db > 2*maxDirDiff {
 				continue
 			}
-			cb := (*[cylStride]uint64)(b.cyl[j*cylStride:])
-			fa, fb := a.cfull[i], b.cfull[j]
-			if fa && fb {
+			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
+			if fb := bfull[j]; fa && fb {
 				// both cylinders lie wholly on the finger: no masking, counts precomputed
-				nab := 0
-				for w := range cylWords {
-					nab += bits.OnesCount64(ca[w] & cb[w])
-				}
-				c.addPair(i, j, int(a.cpop[i]), int(b.cpop[j]), nab)
+				c.addPair(i, j, pa, int(bpop[j]), andCount(ca, cb))
 				continue
 			}
 			// cells valid in both cylinders, counted on the spatial masks
@@ -106,37 +110,52 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 			for w := 2 * cylWords; w < cylStride; w++ {
 				nm += bits.OnesCount64(ca[w] & cb[w])
 			}
-			if nm*mccND < minMECells {
-				continue
+			if nm*mccND >= minMECells {
+				c.maskedPair(i, j, ca, cb, fa, bfull[j], pa, int(bpop[j]))
 			}
-			// value bits lie inside their own cylinder's valid cells, so masking each by
-			// the other's validity restricts both to the common cells, and
-			// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
-			var na, nb, nab int
-			switch {
-			case fa:
-				nb = int(b.cpop[j])
-				for w := range cylWords {
-					na += bits.OnesCount64(ca[w] & cb[cylWords+w])
-					nab += bits.OnesCount64(ca[w] & cb[w])
-				}
-			case fb:
-				na = int(a.cpop[i])
-				for w := range cylWords {
-					nb += bits.OnesCount64(cb[w] & ca[cylWords+w])
-					nab += bits.OnesCount64(ca[w] & cb[w])
-				}
-			default:
-				for w := range cylWords {
-					x, y := ca[w], cb[w]
-					na += bits.OnesCount64(x & cb[cylWords+w])
-					nb += bits.OnesCount64(y & ca[cylWords+w])
-					nab += bits.OnesCount64(x & y)
-				}
-			}
-			c.addPair(i, j, na, nb, nab)
 		}
 	}
+}
+
+// andCount returns the number of value bits set in both cylinders.
+func andCount(ca, cb *[cylStride]uint64) int {
+	nab := 0
+	for w := range cylWords {
+		nab += bits.OnesCount64(ca[w] & cb[w])
+	}
+	return nab
+}
+
+// maskedPair adds the pair of cylinders i and j when one of them reaches off the finger
+// (the caller checked they have enough valid cells in common): the similarity is then
+// computed on the cells valid in both.
+func (c *Comparator) maskedPair(i, j int, ca, cb *[cylStride]uint64, fa, fb bool, pa, pb int) {
+	// value bits lie inside their own cylinder's valid cells, so masking each by
+	// the other's validity restricts both to the common cells, and
+	// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
+	var na, nb, nab int
+	switch {
+	case fa:
+		nb = pb
+		for w := range cylWords {
+			na += bits.OnesCount64(ca[w] & cb[cylWords+w])
+			nab += bits.OnesCount64(ca[w] & cb[w])
+		}
+	case fb:
+		na = pa
+		for w := range cylWords {
+			nb += bits.OnesCount64(cb[w] & ca[cylWords+w])
+			nab += bits.OnesCount64(ca[w] & cb[w])
+		}
+	default:
+		for w := range cylWords {
+			x, y := ca[w], cb[w]
+			na += bits.OnesCount64(x & cb[cylWords+w])
+			nb += bits.OnesCount64(y & ca[cylWords+w])
+			nab += bits.OnesCount64(x & y)
+		}
+	}
+	c.addPair(i, j, na, nb, nab)
 }
 
 // addPair records the local similarity of cylinders i and j from the popcounts of their
@@ -203,7 +222,7 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 			}
 			r := float32(0)
 			if d := int(d1 * (1 / d1Step)); d < d1Len {
-				r = rt.z1[d] * rt.z2[bradDiff(a.rel[ia], b.rel[ib])] * rt.z3[bradDiff(a.rad[ia], b.rad[ib])]
+				r = rt.z1[d] * rt.z2[a.rel[ia]-b.rel[ib]] * rt.z3[a.rad[ia]-b.rad[ib]]
 			}
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
 			c.rho[i*n+k], c.rho[k*n+i] = r, r
@@ -219,15 +238,37 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 		norm = 1 / float32(n-1)
 	}
 	for range relaxIter {
-		for i := range n {
-			var s float32
-			row := c.rho[i*n : i*n+n]
-			for k, r := range row {
-				s += r * c.lam[k]
-			}
-			c.nx[i] = relaxW*c.lam[i] + (1-relaxW)*s*norm
-		}
+		c.relaxStep(n, norm)
 		c.lam, c.nx = c.nx, c.lam
+	}
+}
+
+// relaxStep computes one relaxation iteration from c.lam into c.nx. Rows are summed four
+// at a time: each row's sum keeps its own order (so results are exact), but the four
+// independent chains of additions overlap in the processor.
+func (c *Comparator) relaxStep(n int, norm float32) {
+	lam, nx, rho := c.lam[:n], c.nx[:n], c.rho[:n*n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		r0, r1, r2, r3 := rho[i*n:][:n], rho[(i+1)*n:][:n], rho[(i+2)*n:][:n], rho[(i+3)*n:][:n]
+		var s0, s1, s2, s3 float32
+		for k, l := range lam {
+			s0 += r0[k] * l
+			s1 += r1[k] * l
+			s2 += r2[k] * l
+			s3 += r3[k] * l
+		}
+		nx[i] = relaxW*lam[i] + (1-relaxW)*s0*norm
+		nx[i+1] = relaxW*lam[i+1] + (1-relaxW)*s1*norm
+		nx[i+2] = relaxW*lam[i+2] + (1-relaxW)*s2*norm
+		nx[i+3] = relaxW*lam[i+3] + (1-relaxW)*s3*norm
+	}
+	for ; i < n; i++ {
+		var s float32
+		for k, r := range rho[i*n:][:n] {
+			s += r * lam[k]
+		}
+		nx[i] = relaxW*lam[i] + (1-relaxW)*s*norm
 	}
 }
 
@@ -271,6 +312,13 @@ func grow(s []pair, n int) []pair {
 func growF(s []float32, n int) []float32 {
 	if cap(s) < n {
 		return make([]float32, n)
+	}
+	return s[:n]
+}
+
+func growU8(s []uint8, n int) []uint8 {
+	if cap(s) < n {
+		return make([]uint8, n)
 	}
 	return s[:n]
 }

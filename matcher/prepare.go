@@ -20,6 +20,8 @@ type Prepared struct {
 	hull     hull      // convex hull of the minutiae
 	sortedX  []float32 // minutiae x coordinates, ascending
 	byX      []int16   // minutia index of each sortedX entry
+	sortedY  []float32 // y of each sortedX entry
+	sortedD  []uint8   // direction of each sortedX entry
 	colX0    float32   // x of the first column of colStart
 	colStart []int16   // first sortedX index with x ≥ colX0 + c·colWidth, per column c
 
@@ -108,8 +110,12 @@ func (p *Prepared) build() {
 	}
 	sort.Slice(p.byX, func(i, j int) bool { return p.x[p.byX[i]] < p.x[p.byX[j]] })
 	p.sortedX = make([]float32, len(p.x))
+	p.sortedY = make([]float32, len(p.x))
+	p.sortedD = make([]uint8, len(p.x))
 	for i, k := range p.byX {
 		p.sortedX[i] = p.x[k]
+		p.sortedY[i] = p.y[k]
+		p.sortedD[i] = p.dir[k]
 	}
 	if len(p.sortedX) > 0 {
 		p.colX0 = p.sortedX[0]
