@@ -15,7 +15,7 @@ fi
 	--admin.listen-address 127.0.0.1:9480 --slice.synthetic 2000 --log.level warn &
 central=$!
 trap 'kill $central 2>/dev/null; wait $central 2>/dev/null' EXIT
-echo "enroll-central (reference centre): https://127.0.0.1:9443, admin view http://127.0.0.1:9480/"
+echo "enroll-central (reference centre): https://127.0.0.1:9443, admin view http://127.0.0.1:9480/admin"
 echo "enrolld demo: http://$DEMO_ADDR/  (state in $DEMO_DIR; Ctrl-C stops both)"
 echo "enrollment desk: http://$DEMO_ADDR/desk/  (sign in with the demo accounts printed below)"
 ./bin/enrolld --config.file configs/demo.yaml --storage.path "$DEMO_DIR/state" --web.listen-address "$DEMO_ADDR"
