@@ -34,7 +34,7 @@ func scene(t float64) []shape {
 	s := []shape{
 		{0, 0.66, 0.58, 0.32, color.RGBA{58, 68, 92, 255}, 0.3},            // shoulders
 		{dx * 0.5, 0.33, 0.095, 0.14, color.RGBA{204, 160, 130, 255}, 0.2}, // neck
-		{dx, -0.09 + dy, 0.235, 0.25, dark, 0.2},                            // hair
+		{dx, -0.09 + dy, 0.235, 0.25, dark, 0.2},                           // hair
 		{dx - 0.205, 0.01 + dy, 0.035, 0.06, skin, 0.3},                    // ears
 		{dx + 0.205, 0.01 + dy, 0.035, 0.06, skin, 0.3},
 		{dx, dy, 0.21, 0.28, skin, 0.25}, // face
