@@ -40,12 +40,13 @@ func (oneHit) Search(context.Context, []*matcher.Template) ([]enroll.Candidate, 
 
 // checkingOutbox keeps the transactions after checking they parse and validate.
 type checkingOutbox struct {
-	mu  stdsync.Mutex
-	txs []*ansinist.Transaction
-	err error
+	mu   stdsync.Mutex
+	txs  []*ansinist.Transaction
+	err  error
+	next enroll.Outbox // the real outbox the checked packet goes on to
 }
 
-func (o *checkingOutbox) Commit(_ context.Context, p enroll.Packet) (string, error) {
+func (o *checkingOutbox) Commit(ctx context.Context, p enroll.Packet) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	tx, err := ansinist.Unmarshal(p.Transaction)
@@ -57,7 +58,7 @@ func (o *checkingOutbox) Commit(_ context.Context, p enroll.Packet) (string, err
 		return "", err
 	}
 	o.txs = append(o.txs, tx)
-	return fmt.Sprintf("e2e-%d", len(o.txs)), nil
+	return o.next.Commit(ctx, p)
 }
 
 func chromiumPath() string {
@@ -114,7 +115,8 @@ func TestBrowserEnrollment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer alog.Close()
-	out := &checkingOutbox{}
+	centre, station := startStationAndCentre(t)
+	out := &checkingOutbox{next: StationOutbox(station, alog.Head)}
 	srv, err := New(Options{
 		Accounts: []Account{
 			{ID: "olga", Name: "Olga Officer", Role: enroll.RoleOfficer, PasswordHash: hash(t, "olga-pw")},
@@ -245,9 +247,15 @@ func TestBrowserEnrollment(t *testing.T) {
 	b.shot("08-committed")
 	t.Logf("screenshots in %s", shots)
 
-	if packet != "e2e-1" || len(out.txs) != 1 {
+	if packet == "" || len(out.txs) != 1 {
 		t.Fatalf("packet %q, %d transactions, outbox error %v", packet, len(out.txs), out.err)
 	}
+	for deadline := time.Now().Add(30 * time.Second); centre.StoredCount(packet) != 1; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("packet %s did not reach the centre", packet)
+		}
+	}
+	t.Logf("packet %s reached the centre", packet)
 	var types []int
 	for _, r := range out.txs[0].Records {
 		types = append(types, r.Type)
