@@ -10,8 +10,8 @@ import (
 
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/central"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/packet"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 func envInt(name string, def int) int {

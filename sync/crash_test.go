@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/sync/central"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
 	"github.com/enrolld/enrolld/sync/pki"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // crashCycles is how many SIGKILL cycles the harness runs: 24 by default, 20 with -short,

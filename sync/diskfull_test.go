@@ -11,8 +11,8 @@ import (
 	"time"
 
 	stsync "github.com/enrolld/enrolld/sync"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/outbox"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // mountTmpfs mounts a small tmpfs for the test, or skips when that is not possible here.

@@ -8,7 +8,7 @@ import (
 
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/internal/faultproxy"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // TestNetworkFaults uploads through a proxy that cuts connections mid-upload, partitions,

@@ -18,11 +18,11 @@ import (
 
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/central"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/link"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
 	"github.com/enrolld/enrolld/sync/pki"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // queuedPacket enrolls one packet on an offline station and returns its entry and sealed bytes.

@@ -21,9 +21,9 @@ import (
 
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/central"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // biometricParts returns parts that carry the signatures of real biometric formats, so the

@@ -2,11 +2,7 @@ package main
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/json"
-	"io"
-	"log"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,44 +13,21 @@ import (
 	"github.com/enrolld/enrolld/drivers"
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/central"
-	"github.com/enrolld/enrolld/sync/outbox"
-	"github.com/enrolld/enrolld/sync/pki"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // startCentre runs a reference centre on loopback and makes station credentials.
 func startCentre(t *testing.T) (addr, stationDir string, srv *central.Server) {
 	t.Helper()
-	root := t.TempDir()
-	centreDir, stationDir := filepath.Join(root, "centre"), filepath.Join(root, "station")
-	if err := pki.InitCentre(centreDir, []string{"127.0.0.1"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := pki.InitStation(stationDir, "st-daemon", centreDir, outbox.CreateKeyFile); err != nil {
-		t.Fatal(err)
-	}
-	c, err := pki.LoadCentre(centreDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err = central.New(central.Options{Dir: filepath.Join(centreDir, "store"), Identity: c.Identity, SigningKey: c.SigningKey})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv.Handler(), TLSConfig: pki.ServerTLS(c.TLS, c.CA.Cert), ErrorLog: log.New(io.Discard, "", 0)}
-	go hs.Serve(tls.NewListener(ln, hs.TLSConfig))
-	t.Cleanup(func() { hs.Close(); srv.Close() })
-	return ln.Addr().String(), stationDir, srv
+	env := synctest.New(t, nil)
+	return env.Addr, env.StationDir, env.Centre
 }
 
 func TestSyncThroughDaemon(t *testing.T) {
 	addr, stationDir, centre := startCentre(t)
 	token := filepath.Join(t.TempDir(), "token")
 	_ = os.WriteFile(token, []byte("0123456789abcdef0123\n"), 0o600)
-	cfg := "station: {id: st-daemon}\nsync:\n  credentials: " + stationDir + "\n  centre_url: https://" + addr +
+	cfg := "station: {id: st-1}\nsync:\n  credentials: " + stationDir + "\n  centre_url: https://" + addr +
 		"\n  ingest_token_file: " + token + "\n"
 	td := startTestDaemon(t, cfg, &drivers.Registry{}, nil)
 	td.waitReady(t)

@@ -12,10 +12,10 @@ import (
 	"testing"
 
 	stsync "github.com/enrolld/enrolld/sync"
-	"github.com/enrolld/enrolld/sync/internal/synctest"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
 	"github.com/enrolld/enrolld/sync/pki"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 func TestQueueCommands(t *testing.T) {

@@ -1,5 +1,6 @@
-// Package synctest sets up a real centre (package central over mutual TLS on loopback) and the
-// credentials of stations for tests of the sync layer.
+// Package synctest sets up a real centre (package central over mutual TLS on loopback) and
+// the credentials of stations, for tests of the sync layer and of what is built on it
+// (the daemon, the desk).
 package synctest
 
 import (
