@@ -5,6 +5,11 @@
 // other way, the station pulls signed batches of register-slice changes and applies them to its
 // local store and to the matcher's gallery (GallerySink).
 //
+// The outbox also keeps the desk's hash-chained audit log (Store().AppendAudit): an
+// Enrollment's Audit entries are sealed into it in the transaction that commits the packet,
+// and the packet carries the chain head just before them (AuditHeadType), so the head travels
+// to the centre with each enrollment.
+//
 // A Station works offline. It refuses new enrollments, with a reason in the API and in the
 // metrics, in the manner of the MOSIP registration client: when too many packets are unsent,
 // when the oldest unsent packet is too old, when free disk space is below the reserve, or when
@@ -22,6 +27,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,6 +38,7 @@ import (
 
 	"filippo.io/age"
 
+	"github.com/enrolld/enrolld/capture/audit"
 	"github.com/enrolld/enrolld/sync/link"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
@@ -70,7 +77,23 @@ type Enrollment struct {
 	OperatorID   string
 	CaptureTimes []time.Time
 	Parts        []packet.Part // e.g. the ANSI/NIST-ITL transaction
+
+	// Audit are the desk's audit entries for the commit (usually one, "committed"). They are
+	// sealed into the station's audit chain in the transaction that commits the packet, each
+	// recording the packet id, so the enrollment exists if and only if they do. The packet then
+	// carries the chain head just before them as an extra part of type AuditHeadType: the
+	// centre learns the chain up to that point, and a station whose chain was cut off below a
+	// head it sent is caught. Without Audit the packet carries no head.
+	Audit []audit.Entry
 }
+
+// AuditHeadType is the content type of the packet part that carries the station's audit chain
+// head ({"seq":…,"hash":…}, an audit.Head) just before the enrollment's own audit entries.
+const AuditHeadType = "application/vnd.enrolld.audit-head+json"
+
+// auditRebuilds bounds how often Enroll builds a packet again because other actions were
+// audited while it was built (each costs one sign and seal).
+const auditRebuilds = 8
 
 // Station is the open store-and-forward layer of one station.
 type Station struct {
@@ -197,7 +220,7 @@ func (st *Station) Kick() {
 }
 
 // Enroll builds, signs and seals the packet of one finished enrollment and commits it with its
-// audit entry and queue entry in one transaction. When it returns an id, the enrollment is on
+// audit entries and queue entry in one transaction. When it returns an id, the enrollment is on
 // disk and will reach the centre exactly once to effect.
 func (st *Station) Enroll(ctx context.Context, e Enrollment) (string, error) {
 	if r := st.Refusal(); r.Refused() {
@@ -223,13 +246,33 @@ func (st *Station) Enroll(ctx context.Context, e Enrollment) (string, error) {
 }
 
 func (st *Station) enrollLocked(e Enrollment) (string, error) {
+	if len(e.Audit) == 0 {
+		return st.commitPacket(e, e.Parts, nil)
+	}
+	for try := 1; ; try++ {
+		head, err := st.store.AuditHead()
+		if err != nil {
+			return "", err
+		}
+		h, _ := json.Marshal(head) // two plain fields never fail
+		parts := append(e.Parts[:len(e.Parts):len(e.Parts)], packet.Part{ContentType: AuditHeadType, Data: h})
+		id, err := st.commitPacket(e, parts, &head)
+		if !errors.Is(err, outbox.ErrAuditMoved) || try == auditRebuilds {
+			return id, err
+		}
+	}
+}
+
+// commitPacket builds, signs and seals one packet and commits it; a non-nil head must still be
+// the audit chain's head then.
+func (st *Station) commitPacket(e Enrollment, parts []packet.Part, head *audit.Head) (string, error) {
 	counter, prev, err := st.store.Chain()
 	if err != nil {
 		return "", err
 	}
 	m := packet.Manifest{StationID: st.opt.StationID, OperatorID: e.OperatorID, Created: time.Now().UTC(),
 		CaptureTimes: e.CaptureTimes, Counter: counter + 1, PrevHash: prev}
-	p, err := packet.Build(m, e.Parts, st.opt.SigningKey)
+	p, err := packet.Build(m, parts, st.opt.SigningKey)
 	if err != nil {
 		return "", err
 	}
@@ -240,7 +283,8 @@ func (st *Station) enrollLocked(e Enrollment) (string, error) {
 	st.lastSize.Store(int64(len(sealed.b)))
 	signed := append(p.Manifest.Encode(), p.Signature...)
 	err = st.store.Commit(outbox.Enrollment{ID: p.Manifest.ID, ContentHash: p.Manifest.ContentHash,
-		Counter: m.Counter, ChainHash: p.Hash(), Manifest: signed, Sealed: sealed.b, Operator: e.OperatorID})
+		Counter: m.Counter, ChainHash: p.Hash(), Manifest: signed, Sealed: sealed.b, Operator: e.OperatorID,
+		Audit: e.Audit, AuditHead: head})
 	if err != nil {
 		return "", err
 	}

@@ -1,136 +1,121 @@
 package audit
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/enrolld/enrolld/capture/enroll"
 )
-
-func writeLog(t *testing.T, n int) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "audit.log")
-	l, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < n; i++ {
-		ev := enroll.Event{Time: time.Date(2026, 11, 22, 9, 0, i, 0, time.UTC), Actor: "olga", Role: enroll.RoleOfficer,
-			Action: "finger-accepted", Case: "202611200001", Detail: "right index attempt 1 quality 61"}
-		if err := l.Record(context.Background(), ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func lines(t *testing.T, path string) []string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n")
-}
 
 func TestVerifyDetectsTampering(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		tamper func(ls []string) []string
+		tamper func(es []Entry) []Entry
 		want   string
 	}{
-		{"untouched", func(ls []string) []string { return ls }, ""},
-		{"changed", func(ls []string) []string {
-			ls[2] = strings.Replace(ls[2], `"actor":"olga"`, `"actor":"otto"`, 1)
-			return ls
-		}, "changed"},
-		{"changed and rehashed", func(ls []string) []string {
-			ls[2] = strings.Replace(ls[2], "quality 61", "quality 99", 1)
-			var e Entry
-			_ = jsonUnmarshal(ls[2], &e)
-			e.Hash = e.computeHash()
-			ls[2] = jsonLine(e)
-			return ls
+		{"untouched", func(es []Entry) []Entry { return es }, ""},
+		{"changed", func(es []Entry) []Entry { es[2].Actor = "otto"; return es }, "was changed"},
+		{"changed and rehashed", func(es []Entry) []Entry {
+			es[2].Detail = "quality 99"
+			es[2].Hash = es[2].computeHash()
+			return es
 		}, "does not link"},
-		{"removed", func(ls []string) []string { return append(ls[:2:2], ls[3:]...) }, "removed"},
-		{"reordered", func(ls []string) []string { ls[1], ls[2] = ls[2], ls[1]; return ls }, "removed or the order changed"},
-		{"cut off the end", func(ls []string) []string { return ls[:3] }, "recorded head"},
+		{"removed", func(es []Entry) []Entry { return append(es[:2:2], es[3:]...) }, "removed"},
+		{"reordered", func(es []Entry) []Entry { es[1], es[2] = es[2], es[1]; return es }, "removed or the order changed"},
+		{"cut off the end", func(es []Entry) []Entry { return es[:3] }, "cut off"},
+		{"one added at the end", func(es []Entry) []Entry {
+			e := Entry{Actor: "mallory", Action: "sign-in"}
+			e.Seal(es[len(es)-1].Head())
+			return append(es, e)
+		}, "cut off or added"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := writeLog(t, 5)
-			head, err := ReadHead(path + ".head")
-			if err != nil || head.Seq != 5 {
-				t.Fatalf("head %+v %v", head, err)
+			es := chain(5)
+			head := es[4].Head()
+			es = tc.tamper(es)
+			var v Verifier
+			var err error
+			for i := range es {
+				if err = v.Check(&es[i]); err != nil {
+					break
+				}
 			}
-			data := strings.Join(tc.tamper(lines(t, path)), "")
-			if !strings.HasSuffix(data, "\n") {
-				data += "\n"
+			if err == nil {
+				err = v.End(head)
 			}
-			_, _, err = Verify(strings.NewReader(data), &head)
+			_, _, xerr := ReadExport(strings.NewReader(export(t, head, es)), nil)
 			if tc.want == "" {
-				if err != nil {
-					t.Fatalf("untouched log: %v", err)
+				if err != nil || xerr != nil || v.Count() != 5 {
+					t.Fatalf("untouched chain: %v / export %v (%d entries)", err, xerr, v.Count())
 				}
 				return
 			}
-			if !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("Verify = %v, want ErrTampered mentioning %q", err, tc.want)
-			}
-			// Opening the tampered log refuses it too.
-			if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if l, err := Open(path); !errors.Is(err, ErrTampered) {
-				if l != nil {
-					l.Close()
+			for _, err := range []error{err, xerr} {
+				if !errors.Is(err, ErrTampered) || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("got %v, want ErrTampered mentioning %q", err, tc.want)
 				}
-				t.Fatalf("Open of a tampered log: %v", err)
 			}
 		})
 	}
 }
 
-func TestTornLineIsCut(t *testing.T) {
-	path := writeLog(t, 3)
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
+func TestEmptyChain(t *testing.T) {
+	head, n, err := ReadExport(strings.NewReader(export(t, Head{}, nil)), nil)
+	if err != nil || n != 0 || head != (Head{}) {
+		t.Fatalf("empty export: %v %d %v", head, n, err)
 	}
-	f.WriteString(`{"seq":4,"time":"2026-11-22T09:0`)
-	f.Close()
-	l, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Append(&Entry{Actor: "sam", Role: "supervisor", Action: "exception-approved", Case: "202611200001"}); err != nil {
-		t.Fatal(err)
-	}
-	if h := l.Head(); h.Seq != 4 {
-		t.Fatalf("head after repair %+v", h)
-	}
-	l.Close()
-	b, _ := os.ReadFile(path)
-	if _, n, err := Verify(bytes.NewReader(b), nil); err != nil || n != 4 {
-		t.Fatalf("Verify after repair: %d %v", n, err)
+	if _, _, err := ReadExport(strings.NewReader(export(t, Head{Seq: 1, Hash: "ab"}, nil)), nil); !errors.Is(err, ErrTampered) {
+		t.Fatalf("an empty chain under a head of 1: %v", err)
 	}
 }
 
-func FuzzVerify(f *testing.F) {
-	e := Entry{Actor: "olga", Role: "officer", Action: "start", Case: "202611200001"}
-	e.seal(Head{})
-	f.Add([]byte(jsonLine(e)))
+func TestReadExportRejectsMalformed(t *testing.T) {
+	good := export(t, chain(2)[1].Head(), chain(2))
+	for name, in := range map[string]string{
+		"nothing":       "",
+		"bad head":      "{\"seq\":\"x\"}\n",
+		"unknown field": strings.Replace(good, `"actor"`, `"who":"x","actor"`, 1),
+		"not json":      good + "seq 3\n",
+		"two objects":   strings.Replace(good, "}\n{\"seq\":1", "}{\"seq\":1", 1),
+	} {
+		if _, _, err := ReadExport(strings.NewReader(in), nil); !errors.Is(err, ErrFormat) {
+			t.Errorf("%s: %v, want ErrFormat", name, err)
+		}
+	}
+}
+
+func TestSealCoversEveryField(t *testing.T) {
+	base := chain(1)[0]
+	for name, mutate := range map[string]func(e *Entry){
+		"time":          func(e *Entry) { e.Time = e.Time.Add(1) },
+		"actor":         func(e *Entry) { e.Actor = "x" },
+		"role":          func(e *Entry) { e.Role = "supervisor" },
+		"action":        func(e *Entry) { e.Action = "x" },
+		"case":          func(e *Entry) { e.Case = "x" },
+		"justification": func(e *Entry) { e.Justification = "x" },
+		"detail":        func(e *Entry) { e.Detail = "x" },
+		"packet":        func(e *Entry) { e.Packet = "x" },
+	} {
+		e := base
+		mutate(&e)
+		var v Verifier
+		if err := v.Check(&e); !errors.Is(err, ErrTampered) {
+			t.Errorf("%s changed: %v", name, err)
+		}
+	}
+}
+
+func FuzzReadExport(f *testing.F) {
+	es := chain(2)
+	var b strings.Builder
+	x := NewExportWriter(&b, es[1].Head())
+	_ = x.Write(&es[0])
+	_ = x.Write(&es[1])
+	_ = x.Close()
+	f.Add([]byte(b.String()))
 	f.Add([]byte("{}\n"))
-	f.Add([]byte("{\"seq\":1,\"prev\":\"\",\"hash\":\"00\"}\n"))
+	f.Add([]byte("{\"seq\":1,\"hash\":\"00\"}\n{\"seq\":1,\"prev\":\"\",\"hash\":\"00\"}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		head, n, err := Verify(bytes.NewReader(data), nil)
+		head, n, err := ReadExport(strings.NewReader(string(data)), nil)
 		if err == nil && uint64(n) != head.Seq {
 			t.Fatalf("%d entries but head %d", n, head.Seq)
 		}

@@ -35,7 +35,9 @@ type Event struct {
 	Detail        string    `json:"detail,omitempty"` // non-biometric outcome (e.g. "quality 62", "packet ID")
 }
 
-// Auditor records events durably; an action whose event cannot be recorded does not happen.
+// Auditor records events durably, each in its own transaction; an action whose event cannot be
+// recorded does not happen. The commit's event is not recorded here but by the Outbox, in the
+// transaction that stores the packet (Packet.Audit).
 type Auditor interface {
 	Record(ctx context.Context, e Event) error
 }
@@ -94,10 +96,13 @@ type Packet struct {
 	CaptureTimes []time.Time
 	ContentType  string
 	Transaction  []byte
+	Audit        []Event // the commit's audit events, stored with the packet (see Outbox)
 }
 
 // Outbox stores a finished enrollment atomically and queues it for the centre
-// (sync.Station's Enroll does, through a small adapter). It returns the packet id.
+// (sync.Station's Enroll does, through a small adapter). It returns the packet id. The packet's
+// Audit events are written to the audit log in the same transaction as the packet, recording
+// its id: after a crash either both exist or neither.
 type Outbox interface {
 	Commit(ctx context.Context, p Packet) (string, error)
 }

@@ -108,7 +108,8 @@ func (s *Session) openItems() []string {
 	return open
 }
 
-// Commit builds the transaction and hands it to the outbox. It needs the review step and
+// Commit builds the transaction and hands it to the outbox with the "committed" audit event,
+// which the outbox stores in the same transaction as the packet. It needs the review step and
 // every exception approved. On an error the session stays at review and Commit can be
 // retried; the outbox commits whole packets only.
 func (s *Session) Commit(ctx context.Context, who Actor) (string, error) {
@@ -128,17 +129,13 @@ func (s *Session) Commit(ctx context.Context, who Actor) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("enroll: build transaction: %w", err)
 	}
-	if err := s.audit(ctx, who, "commit-requested", "", fmt.Sprintf("%d bytes", len(tx))); err != nil {
-		return "", err
-	}
+	committed := s.event(who, "committed", "", fmt.Sprintf("%d bytes", len(tx)))
 	id, err := s.opt.Outbox.Commit(ctx, Packet{OperatorID: s.officer.ID, CaptureTimes: s.times,
-		ContentType: s.opt.Builder.ContentType(), Transaction: tx})
+		ContentType: s.opt.Builder.ContentType(), Transaction: tx, Audit: []Event{committed}})
 	if err != nil {
-		_ = s.audit(ctx, who, "commit-failed", "", err.Error())
+		_ = s.audit(ctx, who, "commit-failed", "", err.Error()) // a record of the attempt; nothing was stored
 		return "", fmt.Errorf("enroll: outbox: %w", err)
 	}
-	// The packet is durable now; an audit failure here must not undo it.
-	_ = s.audit(ctx, who, "committed", "", "packet "+id)
 	s.packetID = id
 	s.step = StepCommitted
 	s.clear()

@@ -29,8 +29,14 @@
 //     the officer who runs the enrollment (four eyes); the session builds the ANSI/NIST-ITL
 //     transaction (TransactionBuilder) and hands it to the Outbox, whose commit is atomic.
 //
-// Every action is first written to the Auditor: if that fails the action does not happen.
-// Every step can be retried until the commit, and the session can be cancelled. Nothing is
-// persisted before the commit, so a crash loses only the enrollment in progress and never
-// leaves half a packet: the outbox commits a packet whole or not at all.
+// Audit and transaction boundaries: every action before the commit (start, face accepted or
+// rejected, finger kept or rejected, exceptions raised and approved, signature, search and its
+// decision, redo, cancel) has no durable effect of its own: its only durable trace is its audit
+// event. The session records that event through the Auditor (in its own storage transaction)
+// under the session lock, before it changes anything others can see; if the Auditor fails the
+// action does not happen. So an action takes effect if and only if its event is durable. The
+// commit is the one action with a durable effect, the packet: its "committed" event travels in
+// Packet.Audit and the Outbox writes it in the same transaction as the packet. Every step can be
+// retried until the commit, and the session can be cancelled. Nothing else is persisted before
+// the commit, so a crash loses only the enrollment in progress and never leaves half a packet.
 package enroll

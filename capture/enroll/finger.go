@@ -87,7 +87,7 @@ func (s *Session) SubmitFinger(ctx context.Context, who Actor, img *capture.Fing
 		out.Accepted = true
 	case out.Retries <= 0:
 		f = s.bestAttempt(pos)
-		f.Low, out.Accepted, out.Low = true, true, true
+		out.Accepted, out.Low = true, true
 		out.Reason = ReasonLowQuality
 	default:
 		out.Reason = ReasonLowQuality
@@ -109,6 +109,7 @@ func (s *Session) SubmitFinger(ctx context.Context, who Actor, img *capture.Fing
 	if !out.Accepted {
 		return out, fmt.Errorf("%w: %s quality %d below %d; %d attempts left", ErrRejected, FingerName(pos), a.Quality, s.opt.MinQuality, out.Retries)
 	}
+	f.Low = out.Low
 	s.fingers[pos] = f
 	s.stamp(f.Image.Captured)
 	s.advanceFinger()

@@ -185,11 +185,16 @@ func (s *Session) next(from Step) Step {
 	return StepReview
 }
 
-// audit writes the event; the caller holds s.mu or has not published s yet.
-func (s *Session) audit(ctx context.Context, who Actor, action, justification, detail string) error {
-	e := Event{Time: s.opt.Now().UTC(), Actor: who.ID, Role: who.Role, Action: action, Case: s.c.Receipt,
+// event is an audit event of this session.
+func (s *Session) event(who Actor, action, justification, detail string) Event {
+	return Event{Time: s.opt.Now().UTC(), Actor: who.ID, Role: who.Role, Action: action, Case: s.c.Receipt,
 		Justification: justification, Detail: detail}
-	if err := s.opt.Auditor.Record(ctx, e); err != nil {
+}
+
+// audit records the event before its action takes effect; the caller holds s.mu (or has not
+// published s yet) and changes the session only when audit returns nil.
+func (s *Session) audit(ctx context.Context, who Actor, action, justification, detail string) error {
+	if err := s.opt.Auditor.Record(ctx, s.event(who, action, justification, detail)); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrAudit, action, err)
 	}
 	return nil
@@ -245,23 +250,26 @@ func (s *Session) Redo(ctx context.Context, who Actor, step Step) error {
 	if err := s.open(who); err != nil {
 		return err
 	}
+	var discard func()
 	switch {
 	case step == StepFace && s.profile.Face:
-		s.face, s.faceTries = nil, 0
+		discard = func() { s.face, s.faceTries = nil, 0 }
 	case step == StepFingers && len(s.profile.Fingers) > 0:
-		s.fingers, s.attempts, s.fingerIdx, s.search = map[int]*Finger{}, map[int][]*Finger{}, 0, nil
-		s.dropExceptions(ExceptionMissingFinger)
+		discard = func() {
+			s.fingers, s.attempts, s.fingerIdx, s.search = map[int]*Finger{}, map[int][]*Finger{}, 0, nil
+			s.dropExceptions(ExceptionMissingFinger)
+		}
 	case step == StepSignature && s.profile.Signature:
-		s.sig = nil
-		s.dropExceptions(ExceptionUnableToSign)
+		discard = func() { s.sig = nil; s.dropExceptions(ExceptionUnableToSign) }
 	case step == StepSearch && s.opt.Searcher != nil && len(s.fingers) > 0:
-		s.search = nil
+		discard = func() { s.search = nil }
 	default:
 		return fmt.Errorf("%w: cannot redo %q in this enrollment", ErrStep, step)
 	}
 	if err := s.audit(ctx, who, "redo", "", string(step)); err != nil {
 		return err
 	}
+	discard()
 	s.step = step
 	return nil
 }
@@ -294,16 +302,18 @@ func (s *Session) SubmitFace(ctx context.Context, who Actor, still *capture.Stil
 	if err != nil {
 		return nil, err
 	}
-	s.faceTries++
+	try := s.faceTries + 1
 	if len(res.Problems) > 0 || len(res.JPEG) == 0 {
-		if err := s.audit(ctx, who, "face-rejected", "", fmt.Sprintf("attempt %d: %v", s.faceTries, res.Problems)); err != nil {
+		if err := s.audit(ctx, who, "face-rejected", "", fmt.Sprintf("attempt %d: %v", try, res.Problems)); err != nil {
 			return nil, err
 		}
+		s.faceTries = try
 		return res, fmt.Errorf("%w: %v", ErrRejected, res.Problems)
 	}
-	if err := s.audit(ctx, who, "face-accepted", "", fmt.Sprintf("attempt %d", s.faceTries)); err != nil {
+	if err := s.audit(ctx, who, "face-accepted", "", fmt.Sprintf("attempt %d", try)); err != nil {
 		return nil, err
 	}
+	s.faceTries = try
 	s.face = &Face{JPEG: res.JPEG, Captured: still.Captured}
 	s.stamp(still.Captured)
 	s.step = s.next(StepFace)

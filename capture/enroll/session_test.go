@@ -80,14 +80,22 @@ func (f fakeSearch) Search(_ context.Context, probes []*matcher.Template) ([]Can
 	return f.hits, nil
 }
 
+// memOutbox keeps packets and, as the real outbox does in the same transaction, their audit
+// events.
 type memOutbox struct {
 	packets []Packet
+	audit   *memAudit
 	fail    bool
 }
 
-func (o *memOutbox) Commit(_ context.Context, p Packet) (string, error) {
+func (o *memOutbox) Commit(ctx context.Context, p Packet) (string, error) {
 	if o.fail {
 		return "", errors.New("refused: disk low")
+	}
+	for _, e := range p.Audit {
+		if err := o.audit.Record(ctx, e); err != nil {
+			return "", err
+		}
 	}
 	o.packets = append(o.packets, p)
 	return fmt.Sprintf("pkt-%d", len(o.packets)), nil
@@ -124,7 +132,8 @@ type rig struct {
 
 func newRig(hits ...Candidate) *rig {
 	a := &fakeAnalyzer{ids: map[*matcher.Prepared]byte{}}
-	r := &rig{audit: &memAudit{}, outbox: &memOutbox{}}
+	r := &rig{audit: &memAudit{}}
+	r.outbox = &memOutbox{audit: r.audit}
 	r.opt = Options{Auditor: r.audit, FaceChecker: fakeFace{}, Analyzer: a, Comparer: fakeCmp{a}, Searcher: fakeSearch{hits},
 		Builder: &NISTBuilder{ORI: "STATION01"}, Outbox: r.outbox, Now: func() time.Time { return today }}
 	return r

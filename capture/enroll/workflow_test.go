@@ -189,7 +189,7 @@ func TestFullEnrollment(t *testing.T) {
 		t.Errorf("packet operator %q, %d capture times", pk.OperatorID, len(pk.CaptureTimes))
 	}
 	want := "start,face-rejected,face-accepted,finger-rejected,finger-rejected,finger-accepted,finger-rejected,finger-accepted," +
-		"exception-raised,signature-rejected,signature-accepted,search,search-decision,exception-approved,commit-requested,committed"
+		"exception-raised,signature-rejected,signature-accepted,search,search-decision,exception-approved,committed"
 	if got := r.audit.actions(); got != want {
 		t.Errorf("audit\n got %s\nwant %s", got, want)
 	}
@@ -255,9 +255,15 @@ func TestCommitFailureIsRetryable(t *testing.T) {
 	if _, err := s.Commit(ctx, officer); err == nil || s.Step() != StepReview {
 		t.Fatalf("failed commit: %v, step %s", err, s.Step())
 	}
+	if got := r.audit.actions(); got != "start,finger-accepted,search,commit-failed" {
+		t.Fatalf("audit after a failed commit: %s", got)
+	}
 	r.outbox.fail = false
 	if id, err := s.Commit(ctx, officer); err != nil || id != "pkt-1" || len(r.outbox.packets) != 1 {
 		t.Fatalf("retried commit: %q %v", id, err)
+	}
+	if a := r.outbox.packets[0].Audit; len(a) != 1 || a[0].Action != "committed" || a[0].Actor != "olga" || a[0].Case != "202611200001" {
+		t.Fatalf("the packet's audit events: %+v", a)
 	}
 }
 

@@ -132,7 +132,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		d.subsystems = append(d.subsystems, d.sync, gal)
 		d.syncRoutes(d.sync)
 		if opts.config.Desk.enabled() {
-			dk := &deskSubsystem{cfg: desk.Config(opts.config.Desk), storage: opts.config.Storage.Path, manager: m,
+			dk := &deskSubsystem{cfg: desk.Config(opts.config.Desk), manager: m,
 				sync: d.sync, gallery: gal, reg: d.metrics.registry, log: d.log, announce: opts.announce, busy: &d.capturing}
 			d.subsystems = append(d.subsystems, dk)
 			d.handle("/desk/", dk)

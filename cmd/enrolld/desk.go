@@ -39,7 +39,6 @@ func (c deskConfig) validate(p *problems) {
 // gallery are up.
 type deskSubsystem struct {
 	cfg      desk.Config
-	storage  string
 	manager  *drivers.Manager
 	sync     *syncSubsystem
 	gallery  *gallerySubsystem
@@ -52,13 +51,13 @@ type deskSubsystem struct {
 
 func (s *deskSubsystem) Name() string { return "desk" }
 
-// Start opens the desk: audit log, face checker, workflow.
+// Start opens the desk: face checker and workflow (its audit chain lives in the outbox).
 func (s *deskSubsystem) Start(ctx context.Context) error {
 	st := s.sync.station.Load()
 	if st == nil {
 		return errors.New("desk: the outbox is not open")
 	}
-	d, pws, err := desk.Open(s.cfg, desk.Deps{StorageDir: s.storage, Devices: countingDevices{desk.ManagerDevices(s.manager), s.busy},
+	d, pws, err := desk.Open(s.cfg, desk.Deps{Devices: countingDevices{desk.ManagerDevices(s.manager), s.busy},
 		Station: st, Gallery: s.gallery.g, Registerer: s.reg, Logger: s.log})
 	if err != nil {
 		return err
@@ -78,13 +77,8 @@ func (s *deskSubsystem) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop closes the audit log.
-func (s *deskSubsystem) Stop(context.Context) error {
-	if d := s.desk.Load(); d != nil {
-		return d.Close()
-	}
-	return nil
-}
+// Stop has nothing to close: the outbox, closed by the sync subsystem, holds the audit chain.
+func (s *deskSubsystem) Stop(context.Context) error { return nil }
 
 // ServeHTTP forwards to the desk, or answers 503 while it starts.
 func (s *deskSubsystem) ServeHTTP(w http.ResponseWriter, r *http.Request) {

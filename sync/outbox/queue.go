@@ -3,10 +3,13 @@ package outbox
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
+
+	"github.com/enrolld/enrolld/capture/audit"
 )
 
 // State is where a queued packet stands.
@@ -62,6 +65,14 @@ type Enrollment struct {
 	Manifest    []byte   // the signed manifest (canonical encoding + signature); no biometrics
 	Sealed      []byte   // the sealed packet
 	Operator    string   // for the audit trail
+
+	// Audit are desk audit entries (package capture/audit) sealed into the audit chain in the
+	// commit's transaction, each recording the packet id: the enrollment exists if and only if
+	// they do. When AuditHead is not nil it is the chain head the packet carries, and the commit
+	// fails with ErrAuditMoved (writing nothing) unless it is still the stored head, so that the
+	// first of these entries follows it directly.
+	Audit     []audit.Entry
+	AuditHead *audit.Head
 }
 
 type chainState struct {
@@ -92,9 +103,11 @@ func (s *Store) Chain() (counter uint64, hash [32]byte, err error) {
 }
 
 // Commit durably stores one enrollment: the sealed file first (temp, fsync, rename, fsync dir),
-// then, in one transaction, the manifest, the queue entry, the audit entry and the new chain
-// state. When Commit returns nil the enrollment survives a crash. The caller serialises Commit
-// with Chain (a station builds one packet at a time).
+// then, in one transaction, the manifest, the queue entry, the audit entry, the desk audit
+// entries with the new audit chain head, and the new packet chain state. When Commit returns
+// nil the enrollment survives a crash; when it fails, none of that was written (and the sealed
+// file is left for recovery to remove, or removed at once on ErrAuditMoved). The caller
+// serialises Commit with Chain (a station builds one packet at a time).
 func (s *Store) Commit(e Enrollment) error {
 	if err := s.CheckSpace(int64(len(e.Sealed))); err != nil {
 		return err
@@ -102,6 +115,10 @@ func (s *Store) Commit(e Enrollment) error {
 	sealedHash, err := s.writeBlob(e.ID, e.Sealed)
 	if err != nil {
 		return err
+	}
+	if len(e.Audit) > 0 {
+		s.auditMu.Lock()
+		defer s.auditMu.Unlock()
 	}
 	now := time.Now().UTC()
 	q := Entry{ID: e.ID, State: Queued, ContentHash: e.ContentHash, SealedHash: sealedHash,
@@ -116,6 +133,11 @@ func (s *Store) Commit(e Enrollment) error {
 		if err := s.audit(txn, now, "enrolled", e.ID, "operator "+e.Operator); err != nil {
 			return err
 		}
+		if len(e.Audit) > 0 {
+			if _, err := s.sealAudit(txn, e.Audit, e.ID, e.AuditHead); err != nil {
+				return err
+			}
+		}
 		head, err := s.head(txn)
 		if err != nil {
 			return err
@@ -128,6 +150,9 @@ func (s *Store) Commit(e Enrollment) error {
 		return s.put(txn, keyChain, chainState{e.Counter, e.ChainHash})
 	})
 	if err != nil {
+		if errors.Is(err, ErrAuditMoved) {
+			_ = s.removeBlob(e.ID) // not committed: nothing refers to it
+		}
 		return fmt.Errorf("outbox: commit %s: %w", e.ID, err)
 	}
 	s.mu.Lock()

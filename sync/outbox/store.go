@@ -18,7 +18,9 @@
 //     associated data (a record moved to another key fails to open).
 //
 // An enrollment (its signed manifest), its audit entry and its queue entry are written in one
-// transaction. Queue entries move queued → sending → acknowledged (the centre's verified receipt
+// transaction. The store also keeps the desk's hash-chained audit log (package capture/audit,
+// deskaudit.go): an enrollment's desk audit entries ("committed", with the packet id) are sealed
+// into that chain in the same transaction, so after a crash either both exist or neither. Queue entries move queued → sending → acknowledged (the centre's verified receipt
 // stored with it) → purged (sealed file deleted, record and receipt kept) after a retention.
 // A persisted head cursor marks the oldest entry not yet acknowledged, so scans start there.
 package outbox
@@ -62,6 +64,7 @@ type Store struct {
 	log     *slog.Logger
 
 	mu       stdsync.Mutex // guards counts and sending
+	auditMu  stdsync.Mutex // serialises writers of the desk audit chain (see deskaudit.go)
 	counts   map[State]int
 	sending  map[string]bool // uploads in flight (a volatile state, see MarkSending)
 	failErr  atomic.Pointer[error]
@@ -102,23 +105,7 @@ func Open(opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.aead = aead
-	bopt := badger.DefaultOptions(filepath.Join(opt.Dir, "badger")).
-		WithSyncWrites(true).
-		WithEncryptionKey(deriveKey(opt.Key, "badger key v1")).
-		WithBlockCacheSize(opt.BlockCacheSize).
-		WithIndexCacheSize(opt.IndexCacheSize).
-		WithCompression(options.None).
-		WithMemTableSize(opt.MemTableSize).
-		WithValueLogFileSize(opt.ValueLogFileSize).
-		WithValueThreshold(opt.ValueThreshold).
-		WithNumMemtables(2).
-		WithNumLevelZeroTables(4).
-		WithNumLevelZeroTablesStall(8).
-		WithBaseTableSize(opt.MemTableSize / 2).
-		WithNumVersionsToKeep(1).
-		WithNumCompactors(2).
-		WithMetricsEnabled(false).
-		WithLogger(badgerLogger{opt.Logger})
+	bopt := badgerOptions(opt)
 	if err := removeEmptyLogs(filepath.Join(opt.Dir, "badger"), s.log); err != nil {
 		return nil, err
 	}
@@ -139,6 +126,27 @@ func Open(opt Options) (*Store, error) {
 	go s.watchdog()
 	go s.gcLoop()
 	return s, nil
+}
+
+// badgerOptions are the Badger options of the store in opt.Dir.
+func badgerOptions(opt Options) badger.Options {
+	return badger.DefaultOptions(filepath.Join(opt.Dir, "badger")).
+		WithSyncWrites(true).
+		WithEncryptionKey(deriveKey(opt.Key, "badger key v1")).
+		WithBlockCacheSize(opt.BlockCacheSize).
+		WithIndexCacheSize(opt.IndexCacheSize).
+		WithCompression(options.None).
+		WithMemTableSize(opt.MemTableSize).
+		WithValueLogFileSize(opt.ValueLogFileSize).
+		WithValueThreshold(opt.ValueThreshold).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(4).
+		WithNumLevelZeroTablesStall(8).
+		WithBaseTableSize(opt.MemTableSize / 2).
+		WithNumVersionsToKeep(1).
+		WithNumCompactors(2).
+		WithMetricsEnabled(false).
+		WithLogger(badgerLogger{opt.Logger})
 }
 
 // Close stops background work and closes Badger, within the I/O deadline.

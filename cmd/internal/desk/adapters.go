@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/enrolld/enrolld/capture"
 	"github.com/enrolld/enrolld/capture/audit"
@@ -33,29 +32,41 @@ func (a faceAdapter) CheckFace(ctx context.Context, st *capture.Still) (*enroll.
 	return out, nil
 }
 
-// AuditHeadType is the content type of the packet part that carries the desk audit log's
-// head ({"seq":…,"hash":…}) to the centre with every enrollment.
-const AuditHeadType = "application/vnd.enrolld.audit-head+json"
+// StationAuditor keeps the desk's audit log in the station's audit chain (sync/outbox): each
+// event is sealed into the chain in its own Badger transaction, durable when Record returns.
+func StationAuditor(st *sync.Station) enroll.Auditor { return stationAuditor{st} }
+
+type stationAuditor struct{ st *sync.Station }
+
+func (a stationAuditor) Record(ctx context.Context, ev enroll.Event) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err := a.st.Store().AppendAudit(auditEntry(ev))
+	return err
+}
+
+// auditEntry is the chain entry of a workflow event.
+func auditEntry(ev enroll.Event) audit.Entry {
+	return audit.Entry{Time: ev.Time, Actor: ev.Actor, Role: string(ev.Role), Action: ev.Action, Case: ev.Case,
+		Justification: ev.Justification, Detail: ev.Detail}
+}
 
 // StationOutbox adapts the store-and-forward station: the transaction becomes the packet's
-// first part, committed with its queue and audit entries in one Badger transaction; when
-// head is not nil, the audit log's head at the time of the commit travels as a second part.
-func StationOutbox(st *sync.Station, head func() audit.Head) enroll.Outbox {
-	return stationAdapter{st, head}
-}
+// part, committed with its queue entry and the commit's audit events (sealed into the audit
+// chain with the packet id) in one Badger transaction; the chain's head just before those
+// events travels in the packet as a part of type sync.AuditHeadType.
+func StationOutbox(st *sync.Station) enroll.Outbox { return stationAdapter{st} }
 
-type stationAdapter struct {
-	st   *sync.Station
-	head func() audit.Head
-}
+type stationAdapter struct{ st *sync.Station }
 
 func (a stationAdapter) Commit(ctx context.Context, p enroll.Packet) (string, error) {
-	parts := []packet.Part{{ContentType: p.ContentType, Data: p.Transaction}}
-	if a.head != nil {
-		h, _ := json.Marshal(a.head())
-		parts = append(parts, packet.Part{ContentType: AuditHeadType, Data: h})
+	e := sync.Enrollment{OperatorID: p.OperatorID, CaptureTimes: p.CaptureTimes,
+		Parts: []packet.Part{{ContentType: p.ContentType, Data: p.Transaction}}}
+	for _, ev := range p.Audit {
+		e.Audit = append(e.Audit, auditEntry(ev))
 	}
-	return a.st.Enroll(ctx, sync.Enrollment{OperatorID: p.OperatorID, CaptureTimes: p.CaptureTimes, Parts: parts})
+	return a.st.Enroll(ctx, e)
 }
 
 // GallerySearcher adapts the 1:N gallery: the candidates of a hit (those within the

@@ -111,9 +111,11 @@ func outcomeOf(err error) string {
 	return "bad_credentials"
 }
 
+// serveLogout records the sign-out and ends the session. The session ends even when the
+// audit log is unavailable: a failure to record never keeps anyone signed in.
 func (s *Server) serveLogout(w http.ResponseWriter, r *http.Request, u *userSession) {
-	s.auth.logout(u.token)
 	_ = s.opt.Enroll.Auditor.Record(r.Context(), enroll.Event{Time: s.opt.Now().UTC(), Actor: u.actor.ID, Role: u.actor.Role, Action: "sign-out"})
+	s.auth.logout(u.token)
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: !s.opt.InsecureCookies, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)

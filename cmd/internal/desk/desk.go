@@ -13,11 +13,10 @@
 // Wiring (cmd/enrolld): Open builds everything from the configuration section (Config)
 // and what the daemon has opened already:
 //
-//	d, passwords, err := desk.Open(cfg.Desk, desk.Deps{StorageDir: dir, Devices: desk.ManagerDevices(mgr),
+//	d, passwords, err := desk.Open(cfg.Desk, desk.Deps{Devices: desk.ManagerDevices(mgr),
 //		Station: station, Gallery: gal, Registerer: reg, Logger: log})
 //	mux.Handle("/desk/", d)        // the page and its assets
 //	mux.Handle("/api/v1/desk/", d) // the operator API
-//	defer d.Close()
 package desk
 
 import (
@@ -25,6 +24,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -58,6 +58,9 @@ type Options struct {
 	Enroll        enroll.Options
 	// Queue, if set, returns the outbox and link state for the status panel (JSON).
 	Queue func(ctx context.Context) any
+	// AuditExport, if set, writes the audit chain in the export format of capture/audit, for
+	// GET /api/v1/desk/audit (supervisors; `enrollctl audit verify --daemon.url` reads it).
+	AuditExport func(w io.Writer) error
 	// Refused, if set, says why the station refuses new enrollments right now (offline
 	// limits, low disk); "" accepts. A refused station starts no enrollment, so nobody is
 	// captured for a packet that could not be stored.
@@ -224,6 +227,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST " + e + "cancel", false, s.serveCancel},
 		{"POST " + e + "commit", false, s.serveCommit},
 		{"POST " + e + "exceptions/{n}/approve", true, s.serveApprove},
+		{"GET " + p + "audit", true, s.serveAudit},
 	}
 }
 

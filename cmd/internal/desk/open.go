@@ -3,14 +3,10 @@ package desk
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/enrolld/enrolld/capture/audit"
 	"github.com/enrolld/enrolld/capture/enroll"
 	"github.com/enrolld/enrolld/capture/face"
 	"github.com/enrolld/enrolld/matcher/gallery"
@@ -19,7 +15,6 @@ import (
 
 // Deps are what the daemon has already opened when it builds the desk.
 type Deps struct {
-	StorageDir string           // the daemon's state directory; the audit log goes to StorageDir/audit/audit.log
 	Devices    Devices          // usually ManagerDevices(manager)
 	Station    *sync.Station    // the store-and-forward outbox (required)
 	Gallery    *gallery.Gallery // the 1:N gallery; nil leaves out the search step
@@ -27,19 +22,18 @@ type Deps struct {
 	Logger     *slog.Logger
 }
 
-// Desk is an opened desk: its handler and the audit log it owns.
+// Desk is an opened desk: its handler.
 type Desk struct {
 	*Server
-	Audit *audit.Log
 }
 
-// Open builds the whole desk from its configuration section: it opens (and verifies) the
-// audit log, loads the face checker, and connects the workflow to the station's outbox and
-// the gallery. With cfg.DemoAccounts it adds two demo accounts with random passwords and
+// Open builds the whole desk from its configuration section: it loads the face checker and
+// connects the workflow to the station's outbox (which also keeps the desk's audit chain,
+// see StationAuditor) and the gallery. With cfg.DemoAccounts it adds two demo accounts with random passwords and
 // returns those passwords for printing; otherwise passwords is nil.
 func Open(cfg Config, deps Deps) (d *Desk, passwords map[string]string, err error) {
-	if deps.Station == nil || deps.Devices == nil || deps.StorageDir == "" {
-		return nil, nil, errors.New("desk: Open needs the storage directory, the devices and the station")
+	if deps.Station == nil || deps.Devices == nil {
+		return nil, nil, errors.New("desk: Open needs the devices and the station")
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
@@ -53,17 +47,8 @@ func Open(cfg Config, deps Deps) (d *Desk, passwords map[string]string, err erro
 		}
 		opt.Accounts, passwords = append(opt.Accounts, accts...), pws
 	}
-	dir := filepath.Join(deps.StorageDir, "audit")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("desk: audit directory: %w", err)
-	}
-	alog, err := audit.Open(filepath.Join(dir, "audit.log"))
-	if err != nil {
-		return nil, nil, err
-	}
 	checker, err := face.NewChecker(nil)
 	if err != nil {
-		alog.Close()
 		return nil, nil, err
 	}
 	opt.Devices, opt.Registerer, opt.Logger = deps.Devices, deps.Registerer, deps.Logger
@@ -74,24 +59,21 @@ func Open(cfg Config, deps Deps) (d *Desk, passwords map[string]string, err erro
 		}
 		return ""
 	}
-	opt.Enroll.Auditor = alog
+	opt.Enroll.Auditor = StationAuditor(deps.Station)
+	opt.AuditExport = deps.Station.Store().ExportAudit
 	opt.Enroll.FaceChecker = FaceChecker(checker)
 	opt.Enroll.Analyzer = enroll.ExtractAnalyzer{}
 	opt.Enroll.Comparer = &enroll.SharedComparer{}
-	opt.Enroll.Outbox = StationOutbox(deps.Station, alog.Head)
+	opt.Enroll.Outbox = StationOutbox(deps.Station)
 	if deps.Gallery != nil {
 		opt.Enroll.Searcher = GallerySearcher(deps.Gallery, gallery.SearchOptions{})
 	}
 	srv, err := New(opt)
 	if err != nil {
-		alog.Close()
 		return nil, nil, err
 	}
-	return &Desk{Server: srv, Audit: alog}, passwords, nil
+	return &Desk{Server: srv}, passwords, nil
 }
-
-// Close closes the audit log.
-func (d *Desk) Close() error { return d.Audit.Close() }
 
 // queueStatus reports the outbox for the status panel: queue counts and whether new
 // enrollments are refused (and why).
