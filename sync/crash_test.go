@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/enrolld/enrolld/capture/audit"
 	"github.com/enrolld/enrolld/sync/central"
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
@@ -46,8 +47,9 @@ func buildBinary(t *testing.T, pkg string) string {
 	return bin
 }
 
-// runDriver starts the station process; it returns the ACKed ids once the process has ended.
-func runDriver(t *testing.T, bin string, args []string, killAfter time.Duration) (acked []string, drained bool) {
+// runDriver starts the station process; it returns the ACKed ids and the highest acknowledged
+// audit sequence number once the process has ended.
+func runDriver(t *testing.T, bin string, args []string, killAfter time.Duration) (acked []string, audited uint64, drained bool) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	out, _ := cmd.StdoutPipe()
@@ -66,6 +68,10 @@ func runDriver(t *testing.T, bin string, args []string, killAfter time.Duration)
 			if id, ok := strings.CutPrefix(line, "ACK "); ok {
 				acked = append(acked, id)
 			}
+			if seq, ok := strings.CutPrefix(line, "AUDIT "); ok {
+				n, _ := strconv.ParseUint(seq, 10, 64)
+				audited = max(audited, n)
+			}
 			drained = drained || line == "DRAINED"
 		}
 		io.Copy(io.Discard, out)
@@ -82,7 +88,7 @@ func runDriver(t *testing.T, bin string, args []string, killAfter time.Duration)
 	if killAfter > 0 && strings.Contains(stderr.String(), "enroll:") {
 		t.Fatalf("station process failed before the kill: %s", stderr.String())
 	}
-	return acked, drained
+	return acked, audited, drained
 }
 
 // centreProc is a real enroll-central process on loopback.
@@ -181,26 +187,27 @@ func TestCrashHarness(t *testing.T) {
 	args := []string{"-station-dir", stationDir, "-data", data, "-centre", centre.addr}
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	var acked []string
+	var audited uint64
 	cycles := crashCycles()
 	for i := 0; i < cycles; i++ {
 		kill := time.Duration(30+rng.IntN(400)) * time.Millisecond // often during open and recovery
 		if rng.IntN(4) == 0 {
 			kill = time.Duration(400+rng.IntN(1100)) * time.Millisecond // a backlog mid-upload and mid-purge
 		}
-		ids, _ := runDriver(t, bin, args, kill)
-		acked = append(acked, ids...)
+		ids, seq, _ := runDriver(t, bin, args, kill)
+		acked, audited = append(acked, ids...), max(audited, seq)
 		if i%5 == 4 { // a mid-run check: acknowledged enrollments survive every kill
-			checkAckedPresent(t, centre, stationDir, data, acked, false)
+			checkAckedPresent(t, centre, stationDir, data, acked, audited, false)
 		}
 	}
 	t.Logf("%d kill cycles survived, %d enrollments acknowledged to the operator", cycles, len(acked))
 	if len(acked) < cycles {
 		t.Fatalf("only %d enrollments in %d cycles: the station barely ran", len(acked), cycles)
 	}
-	if _, drained := runDriver(t, bin, append(args, "-drain"), 0); !drained {
+	if _, _, drained := runDriver(t, bin, append(args, "-drain"), 0); !drained {
 		t.Fatal("final run did not drain the queue")
 	}
-	checkAckedPresent(t, centre, stationDir, data, acked, true)
+	checkAckedPresent(t, centre, stationDir, data, acked, audited, true)
 	checkCentre(t, centre, acked)
 	for _, f := range scanFindings(data) {
 		t.Error(f)
@@ -208,7 +215,7 @@ func TestCrashHarness(t *testing.T) {
 }
 
 // checkAckedPresent opens the station's outbox (the process is dead) and checks the invariants.
-func checkAckedPresent(t *testing.T, centre *centreProc, stationDir, data string, acked []string, drained bool) {
+func checkAckedPresent(t *testing.T, centre *centreProc, stationDir, data string, acked []string, audited uint64, drained bool) {
 	t.Helper()
 	opt, err := synctest.Options(stationDir, data, centre.addr)
 	if err != nil {
@@ -250,6 +257,39 @@ func checkAckedPresent(t *testing.T, centre *centreProc, stationDir, data string
 	for _, id := range acked {
 		if _, ok := local[id]; !ok && stored[id] == 0 {
 			t.Errorf("acknowledged enrollment %s lost: neither local nor at the centre", id)
+		}
+	}
+	checkAuditChain(t, s, local, audited)
+}
+
+// checkAuditChain checks the desk audit chain after kills: it verifies, it holds every
+// acknowledged append, and each packet in the queue has exactly one "committed" entry and each
+// such entry its packet (the two are written in one transaction).
+func checkAuditChain(t *testing.T, s *outbox.Store, local map[string]outbox.Entry, audited uint64) {
+	t.Helper()
+	head, _, err := s.VerifyAudit()
+	if err != nil {
+		t.Fatalf("audit chain after a kill: %v", err)
+	}
+	if head.Seq < audited {
+		t.Errorf("audit chain ends at %d, but append %d was acknowledged", head.Seq, audited)
+	}
+	committed := map[string]int{}
+	err = s.WalkAudit(func(audit.Head) error { return nil }, func(e *audit.Entry) error {
+		if e.Action == "committed" {
+			committed[e.Packet]++
+			if _, ok := local[e.Packet]; !ok {
+				t.Errorf("audit entry %d: committed packet %q is not in the outbox", e.Seq, e.Packet)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range local {
+		if committed[id] != 1 {
+			t.Errorf("packet %s has %d committed audit entries", id, committed[id])
 		}
 	}
 }

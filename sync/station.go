@@ -91,10 +91,6 @@ type Enrollment struct {
 // head ({"seq":…,"hash":…}, an audit.Head) just before the enrollment's own audit entries.
 const AuditHeadType = "application/vnd.enrolld.audit-head+json"
 
-// auditRebuilds bounds how often Enroll builds a packet again because other actions were
-// audited while it was built (each costs one sign and seal).
-const auditRebuilds = 8
-
 // Station is the open store-and-forward layer of one station.
 type Station struct {
 	opt     Options
@@ -247,48 +243,45 @@ func (st *Station) Enroll(ctx context.Context, e Enrollment) (string, error) {
 
 func (st *Station) enrollLocked(e Enrollment) (string, error) {
 	if len(e.Audit) == 0 {
-		return st.commitPacket(e, e.Parts, nil)
-	}
-	for try := 1; ; try++ {
-		head, err := st.store.AuditHead()
+		oe, err := st.buildPacket(e, e.Parts)
 		if err != nil {
 			return "", err
 		}
-		h, _ := json.Marshal(head) // two plain fields never fail
-		parts := append(e.Parts[:len(e.Parts):len(e.Parts)], packet.Part{ContentType: AuditHeadType, Data: h})
-		id, err := st.commitPacket(e, parts, &head)
-		if !errors.Is(err, outbox.ErrAuditMoved) || try == auditRebuilds {
-			return id, err
-		}
+		return oe.ID, st.store.Commit(oe)
 	}
-}
-
-// commitPacket builds, signs and seals one packet and commits it; a non-nil head must still be
-// the audit chain's head then.
-func (st *Station) commitPacket(e Enrollment, parts []packet.Part, head *audit.Head) (string, error) {
-	counter, prev, err := st.store.Chain()
+	var id string
+	err := st.store.CommitAudited(func(head audit.Head) (outbox.Enrollment, error) {
+		h, _ := json.Marshal(head) // two plain fields never fail
+		oe, err := st.buildPacket(e, append(e.Parts[:len(e.Parts):len(e.Parts)], packet.Part{ContentType: AuditHeadType, Data: h}))
+		id = oe.ID
+		return oe, err
+	})
 	if err != nil {
 		return "", err
+	}
+	return id, nil
+}
+
+// buildPacket builds, signs and seals the packet of e with parts, as the outbox commits it.
+func (st *Station) buildPacket(e Enrollment, parts []packet.Part) (outbox.Enrollment, error) {
+	counter, prev, err := st.store.Chain()
+	if err != nil {
+		return outbox.Enrollment{}, err
 	}
 	m := packet.Manifest{StationID: st.opt.StationID, OperatorID: e.OperatorID, Created: time.Now().UTC(),
 		CaptureTimes: e.CaptureTimes, Counter: counter + 1, PrevHash: prev}
 	p, err := packet.Build(m, parts, st.opt.SigningKey)
 	if err != nil {
-		return "", err
+		return outbox.Enrollment{}, err
 	}
 	var sealed sealedBuf
 	if err := packet.Seal(&sealed, p, st.opt.Recipient); err != nil {
-		return "", err
+		return outbox.Enrollment{}, err
 	}
 	st.lastSize.Store(int64(len(sealed.b)))
 	signed := append(p.Manifest.Encode(), p.Signature...)
-	err = st.store.Commit(outbox.Enrollment{ID: p.Manifest.ID, ContentHash: p.Manifest.ContentHash,
-		Counter: m.Counter, ChainHash: p.Hash(), Manifest: signed, Sealed: sealed.b, Operator: e.OperatorID,
-		Audit: e.Audit, AuditHead: head})
-	if err != nil {
-		return "", err
-	}
-	return p.Manifest.ID, nil
+	return outbox.Enrollment{ID: p.Manifest.ID, ContentHash: p.Manifest.ContentHash, Counter: m.Counter,
+		ChainHash: p.Hash(), Manifest: signed, Sealed: sealed.b, Operator: e.OperatorID, Audit: e.Audit}, nil
 }
 
 type sealedBuf struct{ b []byte }

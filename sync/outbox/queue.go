@@ -70,7 +70,7 @@ type Enrollment struct {
 	// commit's transaction, each recording the packet id: the enrollment exists if and only if
 	// they do. When AuditHead is not nil it is the chain head the packet carries, and the commit
 	// fails with ErrAuditMoved (writing nothing) unless it is still the stored head, so that the
-	// first of these entries follows it directly.
+	// first of these entries follows it directly (CommitAudited sets it).
 	Audit     []audit.Entry
 	AuditHead *audit.Head
 }
@@ -109,16 +109,38 @@ func (s *Store) Chain() (counter uint64, hash [32]byte, err error) {
 // file is left for recovery to remove, or removed at once on ErrAuditMoved). The caller
 // serialises Commit with Chain (a station builds one packet at a time).
 func (s *Store) Commit(e Enrollment) error {
+	if len(e.Audit) > 0 {
+		s.auditMu.Lock()
+		defer s.auditMu.Unlock()
+	}
+	return s.commit(e)
+}
+
+// CommitAudited commits an enrollment whose packet carries the audit chain's head: it holds
+// the chain (other appends wait) while build makes the enrollment for the current head, then
+// commits it as Commit does, its Audit entries sealed right after that head.
+func (s *Store) CommitAudited(build func(head audit.Head) (Enrollment, error)) error {
+	s.auditMu.Lock()
+	defer s.auditMu.Unlock()
+	head, err := s.AuditHead()
+	if err != nil {
+		return fmt.Errorf("outbox: commit: %w", err)
+	}
+	e, err := build(head)
+	if err != nil {
+		return err
+	}
+	e.AuditHead = &head
+	return s.commit(e)
+}
+
+func (s *Store) commit(e Enrollment) error {
 	if err := s.CheckSpace(int64(len(e.Sealed))); err != nil {
 		return err
 	}
 	sealedHash, err := s.writeBlob(e.ID, e.Sealed)
 	if err != nil {
 		return err
-	}
-	if len(e.Audit) > 0 {
-		s.auditMu.Lock()
-		defer s.auditMu.Unlock()
 	}
 	now := time.Now().UTC()
 	q := Entry{ID: e.ID, State: Queued, ContentHash: e.ContentHash, SealedHash: sealedHash,

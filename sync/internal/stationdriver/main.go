@@ -1,6 +1,8 @@
 // Command stationdriver is the station process of the crash harness: it opens a real Station
-// (outbox, uploader, purger) and enrolls packets in a loop, printing "ACK <id>" on stdout after
-// each Enroll returns (the moment the enrollment is acknowledged to the operator). The harness
+// (outbox, uploader, purger) and enrolls packets in a loop, each with a "committed" desk audit
+// entry, printing "ACK <id>" on stdout after each Enroll returns (the moment the enrollment is
+// acknowledged to the operator); meanwhile it appends other desk audit entries, printing
+// "AUDIT <seq>" after each append returns. The harness
 // kills it with SIGKILL at random moments. With -drain it enrolls nothing, waits until the queue
 // is empty, prints "DRAINED" and exits.
 package main
@@ -13,6 +15,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/enrolld/enrolld/capture/audit"
 	stsync "github.com/enrolld/enrolld/sync"
 	"github.com/enrolld/enrolld/sync/central"
 	"github.com/enrolld/enrolld/sync/packet"
@@ -52,6 +55,17 @@ func main() {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+	go func() {
+		for {
+			es, err := st.Store().AppendAudit(audit.Entry{Time: time.Now(), Actor: "op-2", Role: "officer", Action: "sign-in"})
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "audit:", err)
+				os.Exit(1)
+			}
+			fmt.Fprintf(os.Stdout, "AUDIT %d\n", es[0].Seq)
+			time.Sleep(*interval)
+		}
+	}()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	buf := make([]byte, *size)
 	for {
@@ -60,12 +74,13 @@ func main() {
 		}
 		id, err := st.Enroll(context.Background(), stsync.Enrollment{OperatorID: "op-1", CaptureTimes: []time.Time{time.Now()},
 			Parts: []packet.Part{{ContentType: "image/jpeg", Data: append([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00"), buf...)},
-				{ContentType: "application/x-iso19794-2", Data: central.SyntheticFMR(rng, 1)}}})
+				{ContentType: "application/x-iso19794-2", Data: central.SyntheticFMR(rng, 1)}},
+			Audit: []audit.Entry{{Time: time.Now(), Actor: "op-1", Role: "officer", Action: "committed"}}})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "enroll:", err)
 			os.Exit(1)
 		}
-		os.Stdout.WriteString("ACK " + id + "\n")
+		fmt.Fprintf(os.Stdout, "ACK %s\n", id)
 		time.Sleep(*interval)
 	}
 }
