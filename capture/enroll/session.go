@@ -191,9 +191,16 @@ func (s *Session) event(who Actor, action, justification, detail string) Event {
 		Justification: justification, Detail: detail}
 }
 
+// MaxJustification is the longest justification, note or reason an action takes, in bytes:
+// it goes into the audit log, whose entries are small records.
+const MaxJustification = 2000
+
 // audit records the event before its action takes effect; the caller holds s.mu (or has not
 // published s yet) and changes the session only when audit returns nil.
 func (s *Session) audit(ctx context.Context, who Actor, action, justification, detail string) error {
+	if len(justification) > MaxJustification {
+		return fmt.Errorf("%w: %s: the justification or note is %d bytes, at most %d", ErrRejected, action, len(justification), MaxJustification)
+	}
 	if err := s.opt.Auditor.Record(ctx, s.event(who, action, justification, detail)); err != nil {
 		return fmt.Errorf("%w: %s: %v", ErrAudit, action, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"strings"
 	"testing"
 	"time"
 
@@ -326,5 +327,23 @@ func TestStartRules(t *testing.T) {
 	opt.Analyzer = nil
 	if _, err := Start(ctx, testCase(), Profile{Name: "v", Fingers: []int{2}}, officer, opt); !errors.Is(err, ErrProfile) {
 		t.Errorf("fingers without analyzer: %v", err)
+	}
+}
+
+func TestOverlongJustificationRefused(t *testing.T) {
+	ctx := context.Background()
+	r := newRig()
+	s, err := Start(ctx, testCase(), Profile{Name: "v", Fingers: []int{2}}, officer, r.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Cancel(ctx, officer, strings.Repeat("x", MaxJustification+1)); !errors.Is(err, ErrRejected) || s.Step() == StepCancelled {
+		t.Fatalf("overlong reason: %v, step %s", err, s.Step())
+	}
+	if err := s.Cancel(ctx, officer, strings.Repeat("x", MaxJustification)); err != nil || s.Step() != StepCancelled {
+		t.Fatalf("longest reason: %v, step %s", err, s.Step())
+	}
+	if got := r.audit.actions(); got != "start,cancel" {
+		t.Fatalf("audit %s", got)
 	}
 }

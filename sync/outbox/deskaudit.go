@@ -18,6 +18,9 @@ import (
 // and write the head, so Badger's conflict detection lets one of them commit and re-runs the
 // other against the new head: the chain cannot fork. Writers in this process also take
 // Store.auditMu, so that they queue instead of re-running transactions against each other.
+//
+// This chain is the desk's log of people's actions; the store's own trail of packet events
+// (AuditEntry, "a/" keys: enrolled, acknowledged, conflict…) is separate and not chained.
 
 // ErrAuditMoved reports that the audit chain's head is no longer the one an enrollment's packet
 // was built with (another action was audited in between); the caller builds the packet again.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -36,7 +37,7 @@ func OpenReadOnly(opt Options) (*Store, error) {
 	switch {
 	case errors.Is(err, badger.ErrEncryptionKeyMismatch):
 		return nil, fmt.Errorf("%w: %s", ErrWrongKey, opt.Dir)
-	case errors.Is(err, badger.ErrTruncateNeeded):
+	case err != nil && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()): // Badger's wrapping drops the chain
 		return nil, fmt.Errorf("%w: %s: %v", ErrNotClean, opt.Dir, err)
 	case err != nil:
 		return nil, fmt.Errorf("outbox: open %s read-only: %w", opt.Dir, err)

@@ -10,6 +10,13 @@
 // shows the outcome, one screen per step. The camera's live view reaches the page over
 // WebRTC as JPEG frames on a DataChannel (preview.go).
 //
+// Every action is audited (who, role, action, case, when, justification; never biometric
+// data) in the station's hash-chained audit log, which the outbox keeps in its Badger store
+// (StationAuditor): sign-ins, the workflow's actions before their effect, the commit's
+// "committed" entry in the packet's own transaction (StationOutbox). Failed sign-ins and
+// sign-outs are recorded too, but never block: a sign-out always ends the session.
+// Supervisors export the chain at GET /api/v1/desk/audit for `enrollctl audit verify`.
+//
 // Wiring (cmd/enrolld): Open builds everything from the configuration section (Config)
 // and what the daemon has opened already:
 //
