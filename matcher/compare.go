@@ -81,6 +81,12 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 
 // localSimilarities fills c.pairs with every pair of cylinders with a non-zero similarity,
 // quantised to 1/255.
+//
+// Value bits lie inside their own cylinder's valid cells, so masking each by the other's
+// validity restricts both to the common cells, and |x⊕y| = |x| + |y| − 2|x∧y|. Only the
+// words that can contribute are visited: x∧y on the words non-zero in both, and the value
+// bits falling on the other's invalid cells on the few validity words that are not all
+// ones (none for a cylinder wholly on the finger).
 func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = c.pairs[:0]
 	nb := len(b.cidx)
@@ -88,10 +94,11 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	for j, m := range b.cidx {
 		c.bdir[j] = b.dir[m]
 	}
-	bdir, bfull, bpop := c.bdir[:nb], b.cfull[:nb], b.cpop[:nb]
+	bdir, bfull, bpop, bmask := c.bdir[:nb], b.cfull[:nb], b.cpop[:nb], b.cmask[:nb]
 	bcyl := b.cyl[:nb*cylStride]
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
+		ma := a.cmask[i]
 		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
 		da := a.dir[a.cidx[i]] + maxDirDiff
 		fa, pa := a.cfull[i], int(a.cpop[i])
@@ -100,62 +107,40 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 				continue
 			}
 			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
-			if fb := bfull[j]; fa && fb {
-				// both cylinders lie wholly on the finger: no masking, counts precomputed
-				c.addPair(i, j, pa, int(bpop[j]), andCount(ca, cb))
-				continue
+			if !fa || !bfull[j] {
+				// cells valid in both cylinders, counted on the spatial masks
+				nm := 0
+				for w := 2 * cylWords; w < cylStride; w++ {
+					nm += bits.OnesCount64(ca[w] & cb[w])
+				}
+				if nm*mccND < minMECells {
+					continue
+				}
 			}
-			// cells valid in both cylinders, counted on the spatial masks
-			nm := 0
-			for w := 2 * cylWords; w < cylStride; w++ {
-				nm += bits.OnesCount64(ca[w] & cb[w])
-			}
-			if nm*mccND >= minMECells {
-				c.maskedPair(i, j, ca, cb, fa, bfull[j], pa, int(bpop[j]))
-			}
+			na, nb, nab := commonCounts(ca, cb, ma, bmask[j])
+			na, nb = pa-na, int(bpop[j])-nb
+			c.addPair(i, j, na, nb, nab)
 		}
 	}
 }
 
-// andCount returns the number of value bits set in both cylinders.
-func andCount(ca, cb *[cylStride]uint64) int {
-	nab := 0
-	for w := range cylWords {
+// commonCounts returns, for cylinders ca and cb, the value bits of ca on cells invalid in
+// cb (oa), those of cb on cells invalid in ca (ob), and the value bits set in both (nab).
+// Only words that can contribute are visited, as given by the cylinders' word masks.
+func commonCounts(ca, cb *[cylStride]uint64, ma, mb cylMasks) (oa, ob, nab int) {
+	for m := ma.nz & mb.nz; m != 0; m &= m - 1 {
+		w := bits.TrailingZeros32(m)
 		nab += bits.OnesCount64(ca[w] & cb[w])
 	}
-	return nab
-}
-
-// maskedPair adds the pair of cylinders i and j when one of them reaches off the finger
-// (the caller checked they have enough valid cells in common): the similarity is then
-// computed on the cells valid in both.
-func (c *Comparator) maskedPair(i, j int, ca, cb *[cylStride]uint64, fa, fb bool, pa, pb int) {
-	// value bits lie inside their own cylinder's valid cells, so masking each by
-	// the other's validity restricts both to the common cells, and
-	// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
-	var na, nb, nab int
-	switch {
-	case fa:
-		nb = pb
-		for w := range cylWords {
-			na += bits.OnesCount64(ca[w] & cb[cylWords+w])
-			nab += bits.OnesCount64(ca[w] & cb[w])
-		}
-	case fb:
-		na = pa
-		for w := range cylWords {
-			nb += bits.OnesCount64(cb[w] & ca[cylWords+w])
-			nab += bits.OnesCount64(ca[w] & cb[w])
-		}
-	default:
-		for w := range cylWords {
-			x, y := ca[w], cb[w]
-			na += bits.OnesCount64(x & cb[cylWords+w])
-			nb += bits.OnesCount64(y & ca[cylWords+w])
-			nab += bits.OnesCount64(x & y)
-		}
+	for m := ma.nz & mb.part; m != 0; m &= m - 1 {
+		w := bits.TrailingZeros32(m)
+		oa += bits.OnesCount64(ca[w] &^ cb[cylWords+w])
 	}
-	c.addPair(i, j, na, nb, nab)
+	for m := mb.nz & ma.part; m != 0; m &= m - 1 {
+		w := bits.TrailingZeros32(m)
+		ob += bits.OnesCount64(cb[w] &^ ca[cylWords+w])
+	}
+	return oa, ob, nab
 }
 
 // addPair records the local similarity of cylinders i and j from the popcounts of their
