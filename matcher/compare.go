@@ -94,21 +94,22 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	for j, m := range b.cidx {
 		c.bdir[j] = b.dir[m]
 	}
-	bdir, bfull, bpop, bmask := c.bdir[:nb], b.cfull[:nb], b.cpop[:nb], b.cmask[:nb]
+	bdir, bspat, bpop, bmask := c.bdir[:nb], b.cspat[:nb], b.cpop[:nb], b.cmask[:nb]
 	bcyl := b.cyl[:nb*cylStride]
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
 		ma := a.cmask[i]
 		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
 		da := a.dir[a.cidx[i]] + maxDirDiff
-		fa, pa := a.cfull[i], int(a.cpop[i])
+		sa, pa := int(a.cspat[i]), int(a.cpop[i])
 		for j, db := range bdir {
 			if da-db > 2*maxDirDiff {
 				continue
 			}
 			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
-			if !fa || !bfull[j] {
-				// cells valid in both cylinders, counted on the spatial masks
+			// cells valid in both cylinders: at least sa+sb−discCells; counted on the
+			// spatial masks only when that bound does not settle it
+			if lb := sa + int(bspat[j]) - discCells; lb*mccND < minMECells {
 				nm := 0
 				for w := 2 * cylWords; w < cylStride; w++ {
 					nm += bits.OnesCount64(ca[w] & cb[w])

@@ -27,7 +27,7 @@ type Prepared struct {
 
 	cidx  []int16    // minutia index of each valid cylinder
 	cpop  []int16    // per valid cylinder: number of set value bits
-	cfull []bool     // per valid cylinder: all its cells lie on the finger (validity all ones)
+	cspat []int16    // per valid cylinder: number of its cells on the finger (of discCells)
 	cmask []cylMasks // per valid cylinder: the words a comparison has to visit
 	cyl   []uint64   // per valid cylinder: value words, validity words, spatial validity words
 	dist  []float32  // nc×nc distances between cylinder minutiae
@@ -136,7 +136,7 @@ func (p *Prepared) build() {
 			p.cidx = append(p.cidx, int16(i))
 			p.cyl = append(p.cyl, cyl[:]...)
 			p.cpop = append(p.cpop, int16(popcount(cyl[:cylWords])))
-			p.cfull = append(p.cfull, popcount(cyl[2*cylWords:]) == discCells)
+			p.cspat = append(p.cspat, int16(popcount(cyl[2*cylWords:])))
 			p.cmask = append(p.cmask, newCylMasks(&cyl))
 		}
 	}
