@@ -20,17 +20,18 @@ const (
 
 // relaxTables holds the compatibility sigmoids of the relaxation.
 type relaxTables struct {
-	z1     [d1Len]float32 // distance difference
-	z2, z3 [256]float32   // direction and radial-angle differences (a−b, binary radians)
+	z1     [d1Len + 1]float32 // distance difference; the last entry (0) stands for all beyond
+	z2, z3 [256]float32       // direction and radial-angle differences (a−b, binary radians)
 }
 
 var relax = newRelaxTables()
 
 func newRelaxTables() *relaxTables {
 	t := &relaxTables{}
-	for i := range t.z1 {
+	for i := range d1Len {
 		t.z1[i] = float32(sigmoid(float64(i)*d1Step, 5, -1.6))
 	}
+	t.z1[d1Len] = 0
 	for i := range t.z2 {
 		a := float64(bradDiff(uint8(i), 0)) * 2 * math.Pi / 256
 		t.z2[i] = float32(sigmoid(a, math.Pi/12, -30))
@@ -196,22 +197,23 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 	n := len(c.sel)
 	na, nb := len(a.cidx), len(b.cidx)
 	c.rho = growF(c.rho, n*n)
-	rt := relax
-	for i, p := range c.sel {
-		c.rho[i*n+i] = 0
+	rt, sel, rho := relax, c.sel[:n], c.rho[:n*n]
+	for i, p := range sel {
+		oa, ob := int(p.a)*na, int(p.b)*nb
+		distA, relA, radA := a.dist[oa:oa+na], a.rel[oa:oa+na], a.rad[oa:oa+na]
+		distB, relB, radB := b.dist[ob:ob+nb], b.rel[ob:ob+nb], b.rad[ob:ob+nb]
+		row := rho[i*n : i*n+n]
+		row[i] = 0
 		for k := i + 1; k < n; k++ {
-			q := c.sel[k]
-			ia, ib := int(p.a)*na+int(q.a), int(p.b)*nb+int(q.b)
-			d1 := a.dist[ia] - b.dist[ib]
-			if d1 < 0 {
-				d1 = -d1
-			}
-			r := float32(0)
-			if d := int(d1 * (1 / d1Step)); d < d1Len {
-				r = rt.z1[d] * rt.z2[a.rel[ia]-b.rel[ib]] * rt.z3[a.rad[ia]-b.rad[ib]]
-			}
+			q := sel[k]
+			// branch-free: |d1| by clearing the sign bit, distances beyond the table
+			// read its final 0 (so ρ = 0·z2·z3 = 0)
+			d1 := math.Float32frombits(math.Float32bits(distA[q.a]-distB[q.b]) &^ (1 << 31))
+			d := int(d1 * (1 / d1Step))
+			d ^= (d ^ d1Len) & ((d1Len - d) >> 63) // min(d, d1Len) without a branch
+			r := rt.z1[d] * rt.z2[relA[q.a]-relB[q.b]] * rt.z3[radA[q.a]-radB[q.b]]
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
-			c.rho[i*n+k], c.rho[k*n+i] = r, r
+			row[k], rho[k*n+i] = r, r
 		}
 	}
 	c.lam, c.lam0, c.nx = growF(c.lam, n), growF(c.lam0, n), growF(c.nx, n)
