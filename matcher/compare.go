@@ -20,17 +20,18 @@ const (
 
 // relaxTables holds the compatibility sigmoids of the relaxation.
 type relaxTables struct {
-	z1     [d1Len]float32 // distance difference
-	z2, z3 [256]float32   // direction and radial-angle differences (a−b, binary radians)
+	z1     [d1Len + 1]float32 // distance difference; the last entry (0) stands for all beyond
+	z2, z3 [256]float32       // direction and radial-angle differences (a−b, binary radians)
 }
 
 var relax = newRelaxTables()
 
 func newRelaxTables() *relaxTables {
 	t := &relaxTables{}
-	for i := range t.z1 {
+	for i := range d1Len {
 		t.z1[i] = float32(sigmoid(float64(i)*d1Step, 5, -1.6))
 	}
+	t.z1[d1Len] = 0
 	for i := range t.z2 {
 		a := float64(bradDiff(uint8(i), 0)) * 2 * math.Pi / 256
 		t.z2[i] = float32(sigmoid(a, math.Pi/12, -30))
@@ -81,6 +82,12 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 
 // localSimilarities fills c.pairs with every pair of cylinders with a non-zero similarity,
 // quantised to 1/255.
+//
+// Value bits lie inside their own cylinder's valid cells, so masking each by the other's
+// validity restricts both to the common cells, and |x⊕y| = |x| + |y| − 2|x∧y|. Only the
+// words that can contribute are visited: x∧y on the words non-zero in both, and the value
+// bits falling on the other's invalid cells on the few validity words that are not all
+// ones (none for a cylinder wholly on the finger).
 func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = c.pairs[:0]
 	nb := len(b.cidx)
@@ -88,74 +95,54 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	for j, m := range b.cidx {
 		c.bdir[j] = b.dir[m]
 	}
-	bdir, bfull, bpop := c.bdir[:nb], b.cfull[:nb], b.cpop[:nb]
+	bdir, bspat, bpop, bmask := c.bdir[:nb], b.cspat[:nb], b.cpop[:nb], b.cmask[:nb]
 	bcyl := b.cyl[:nb*cylStride]
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
+		ma := a.cmask[i]
 		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
 		da := a.dir[a.cidx[i]] + maxDirDiff
-		fa, pa := a.cfull[i], int(a.cpop[i])
+		sa, pa := int(a.cspat[i]), int(a.cpop[i])
 		for j, db := range bdir {
 			if da-db > 2*maxDirDiff {
 				continue
 			}
 			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
-			if fb := bfull[j]; fa && fb {
-				// both cylinders lie wholly on the finger: no masking, counts precomputed
-				c.addPair(i, j, pa, int(bpop[j]), andCount(ca, cb))
-				continue
+			// cells valid in both cylinders: at least sa+sb−discCells; counted on the
+			// spatial masks only when that bound does not settle it
+			if lb := sa + int(bspat[j]) - discCells; lb*mccND < minMECells {
+				nm := 0
+				for w := 2 * cylWords; w < cylStride; w++ {
+					nm += bits.OnesCount64(ca[w] & cb[w])
+				}
+				if nm*mccND < minMECells {
+					continue
+				}
 			}
-			// cells valid in both cylinders, counted on the spatial masks
-			nm := 0
-			for w := 2 * cylWords; w < cylStride; w++ {
-				nm += bits.OnesCount64(ca[w] & cb[w])
-			}
-			if nm*mccND >= minMECells {
-				c.maskedPair(i, j, ca, cb, fa, bfull[j], pa, int(bpop[j]))
-			}
+			na, nb, nab := commonCounts(ca, cb, ma, bmask[j])
+			na, nb = pa-na, int(bpop[j])-nb
+			c.addPair(i, j, na, nb, nab)
 		}
 	}
 }
 
-// andCount returns the number of value bits set in both cylinders.
-func andCount(ca, cb *[cylStride]uint64) int {
-	nab := 0
-	for w := range cylWords {
+// commonCounts returns, for cylinders ca and cb, the value bits of ca on cells invalid in
+// cb (oa), those of cb on cells invalid in ca (ob), and the value bits set in both (nab).
+// Only words that can contribute are visited, as given by the cylinders' word masks.
+func commonCounts(ca, cb *[cylStride]uint64, ma, mb cylMasks) (oa, ob, nab int) {
+	for m := ma.nz & mb.nz; m != 0; m &= m - 1 {
+		w := bits.TrailingZeros32(m)
 		nab += bits.OnesCount64(ca[w] & cb[w])
 	}
-	return nab
-}
-
-// maskedPair adds the pair of cylinders i and j when one of them reaches off the finger
-// (the caller checked they have enough valid cells in common): the similarity is then
-// computed on the cells valid in both.
-func (c *Comparator) maskedPair(i, j int, ca, cb *[cylStride]uint64, fa, fb bool, pa, pb int) {
-	// value bits lie inside their own cylinder's valid cells, so masking each by
-	// the other's validity restricts both to the common cells, and
-	// |x⊕y| = |x| + |y| − 2|x∧y|. A cylinder wholly on the finger needs no mask.
-	var na, nb, nab int
-	switch {
-	case fa:
-		nb = pb
-		for w := range cylWords {
-			na += bits.OnesCount64(ca[w] & cb[cylWords+w])
-			nab += bits.OnesCount64(ca[w] & cb[w])
-		}
-	case fb:
-		na = pa
-		for w := range cylWords {
-			nb += bits.OnesCount64(cb[w] & ca[cylWords+w])
-			nab += bits.OnesCount64(ca[w] & cb[w])
-		}
-	default:
-		for w := range cylWords {
-			x, y := ca[w], cb[w]
-			na += bits.OnesCount64(x & cb[cylWords+w])
-			nb += bits.OnesCount64(y & ca[cylWords+w])
-			nab += bits.OnesCount64(x & y)
-		}
+	for m := ma.nz & mb.part; m != 0; m &= m - 1 {
+		w := bits.TrailingZeros32(m)
+		oa += bits.OnesCount64(ca[w] &^ cb[cylWords+w])
 	}
-	c.addPair(i, j, na, nb, nab)
+	for m := mb.nz & ma.part; m != 0; m &= m - 1 {
+		w := bits.TrailingZeros32(m)
+		ob += bits.OnesCount64(cb[w] &^ ca[cylWords+w])
+	}
+	return oa, ob, nab
 }
 
 // addPair records the local similarity of cylinders i and j from the popcounts of their
@@ -210,22 +197,23 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 	n := len(c.sel)
 	na, nb := len(a.cidx), len(b.cidx)
 	c.rho = growF(c.rho, n*n)
-	rt := relax
-	for i, p := range c.sel {
-		c.rho[i*n+i] = 0
+	rt, sel, rho := relax, c.sel[:n], c.rho[:n*n]
+	for i, p := range sel {
+		oa, ob := int(p.a)*na, int(p.b)*nb
+		distA, relA, radA := a.dist[oa:oa+na], a.rel[oa:oa+na], a.rad[oa:oa+na]
+		distB, relB, radB := b.dist[ob:ob+nb], b.rel[ob:ob+nb], b.rad[ob:ob+nb]
+		row := rho[i*n : i*n+n]
+		row[i] = 0
 		for k := i + 1; k < n; k++ {
-			q := c.sel[k]
-			ia, ib := int(p.a)*na+int(q.a), int(p.b)*nb+int(q.b)
-			d1 := a.dist[ia] - b.dist[ib]
-			if d1 < 0 {
-				d1 = -d1
-			}
-			r := float32(0)
-			if d := int(d1 * (1 / d1Step)); d < d1Len {
-				r = rt.z1[d] * rt.z2[a.rel[ia]-b.rel[ib]] * rt.z3[a.rad[ia]-b.rad[ib]]
-			}
+			q := sel[k]
+			// branch-free: |d1| by clearing the sign bit, distances beyond the table
+			// read its final 0 (so ρ = 0·z2·z3 = 0)
+			d1 := math.Float32frombits(math.Float32bits(distA[q.a]-distB[q.b]) &^ (1 << 31))
+			d := int(d1 * (1 / d1Step))
+			d ^= (d ^ d1Len) & ((d1Len - d) >> 63) // min(d, d1Len) without a branch
+			r := rt.z1[d] * rt.z2[relA[q.a]-relB[q.b]] * rt.z3[radA[q.a]-radB[q.b]]
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
-			c.rho[i*n+k], c.rho[k*n+i] = r, r
+			row[k], rho[k*n+i] = r, r
 		}
 	}
 	c.lam, c.lam0, c.nx = growF(c.lam, n), growF(c.lam0, n), growF(c.nx, n)
