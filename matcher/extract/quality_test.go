@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/enrolld/enrolld/matcher"
 	"github.com/enrolld/enrolld/matcher/extract"
 )
 
@@ -216,5 +217,57 @@ func TestQualityDegrades(t *testing.T) {
 	}
 	if c.FrequencyDomain < 0.5 || c.RidgeValleyUniformity > 0.3 || c.OrientationCertainty < 0.9 {
 		t.Errorf("clean synthetic print: FDA %.3f, RVU %.3f, OCL %.3f; want a regular pattern", c.FrequencyDomain, c.RidgeValleyUniformity, c.OrientationCertainty)
+	}
+}
+
+// TestQualityPredictsMatching runs the error-versus-discard check on FVC2002 DB3 (the
+// database with the most non-matches): discarding the fifth of the genuine comparisons
+// with the lowest pair quality min(qa, qb) must lower the false non-match rate at the
+// threshold fixed at FMR 1 % beforehand.
+func TestQualityPredictsMatching(t *testing.T) {
+	imgs, ids := loadFVC(t, "DB3_B", 10, 8)
+	var ps []*matcher.Prepared
+	var qs []int
+	for _, img := range imgs {
+		r, err := extract.Extract(img, extract.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, matcher.Prepare(r.Template))
+		qs = append(qs, int(r.Quality.Score))
+	}
+	type pair struct {
+		q     int
+		score float64
+	}
+	var gen []pair
+	var imp []float64
+	var c matcher.Comparator
+	for i := range ps {
+		for j := i + 1; j < len(ps); j++ {
+			s := c.Compare(ps[i], ps[j])
+			if ids[i][0] == ids[j][0] {
+				gen = append(gen, pair{min(qs[i], qs[j]), s})
+			} else {
+				imp = append(imp, s)
+			}
+		}
+	}
+	sort.Float64s(imp)
+	thr := imp[len(imp)-1-len(imp)/100] // genuine scores above it pass at FMR ≤ 1 %
+	fnmr := func(ps []pair) float64 {
+		miss := 0
+		for _, p := range ps {
+			if p.score <= thr {
+				miss++
+			}
+		}
+		return 100 * float64(miss) / float64(len(ps))
+	}
+	sort.SliceStable(gen, func(a, b int) bool { return gen[a].q < gen[b].q })
+	all, kept := fnmr(gen), fnmr(gen[len(gen)/5:])
+	t.Logf("DB3: FNMR %.2f %% of %d genuine pairs; %.2f %% after discarding the lowest-quality fifth", all, len(gen), kept)
+	if kept >= all {
+		t.Errorf("discarding the lowest-quality fifth of the genuine pairs did not lower the FNMR: %.2f %% → %.2f %%", all, kept)
 	}
 }
