@@ -81,17 +81,37 @@ type profileScratch struct {
 func (s *profileScratch) slantedWindow(g *gray, cx, cy, theta float64) {
 	dx, dy := math.Cos(theta), math.Sin(theta) // along the ridges
 	nx, ny := -dy, dx                          // across them
+	const reach = qAcross // the window lies within this distance of its centre
+	inside := cx >= reach && cy >= reach && cx < float64(g.w-1-reach) && cy < float64(g.h-1-reach)
 	for j := range s.profile {
 		u := float64(j) - (qAcross-1)/2.0
 		var sum float64
 		for i := 0; i < qAlong; i++ {
 			v := float64(i) - (qAlong-1)/2.0
-			p := g.bilinear(cx+u*nx+v*dx, cy+u*ny+v*dy)
+			x, y := cx+u*nx+v*dx, cy+u*ny+v*dy
+			var p float64
+			if inside {
+				p = g.interior(x, y)
+			} else {
+				p = g.bilinear(x, y)
+			}
 			s.win[i][j] = p
 			sum += p
 		}
 		s.profile[j] = sum / qAlong
 	}
+}
+
+// interior samples the image bilinearly at (x, y), which must lie at least one pixel
+// inside it.
+func (g *gray) interior(x, y float64) float64 {
+	x0, y0 := int(x), int(y)
+	fx, fy := float32(x-float64(x0)), float32(y-float64(y0))
+	i := y0*g.w + x0
+	p := g.pix[i : i+g.w+2]
+	a := p[0] + (p[1]-p[0])*fx
+	b := p[g.w] + (p[g.w+1]-p[g.w])*fx
+	return float64(a + (b-a)*fy)
 }
 
 // bilinear samples the image at (x, y), clamped at the edges.
