@@ -81,7 +81,7 @@ type profileScratch struct {
 func (s *profileScratch) slantedWindow(g *gray, cx, cy, theta float64) {
 	dx, dy := math.Cos(theta), math.Sin(theta) // along the ridges
 	nx, ny := -dy, dx                          // across them
-	const reach = qAcross // the window lies within this distance of its centre
+	const reach = qAcross                      // the window lies within this distance of its centre
 	inside := cx >= reach && cy >= reach && cx < float64(g.w-1-reach) && cy < float64(g.h-1-reach)
 	for j := range s.profile {
 		u := float64(j) - (qAcross-1)/2.0
