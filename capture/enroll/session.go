@@ -39,7 +39,7 @@ type Options struct {
 	Builder     TransactionBuilder
 	Outbox      Outbox
 
-	MinQuality  int     // finger quality accepted at once, default 40
+	MinQuality  int     // finger quality (extract.Quality.Score) accepted at once, default 35
 	MaxAttempts int     // captures per finger before the best is kept, default 3
 	SameFinger  float64 // raw similarity at or above which two fingers are the same; default at FMR 1e-5
 	Signature   *signature.Criteria
@@ -49,7 +49,7 @@ type Options struct {
 func (o *Options) withDefaults(p *Profile) (Options, error) {
 	r := *o
 	if r.MinQuality == 0 {
-		r.MinQuality = 40
+		r.MinQuality = 35
 	}
 	if r.MaxAttempts <= 0 {
 		r.MaxAttempts = 3

@@ -6,112 +6,266 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"sort"
 
 	"github.com/enrolld/enrolld/matcher"
 )
 
-// runEvalQuality implements "enrollctl eval quality DIR [--dpi N] [--json]": the
-// error-versus-reject curve of the image quality score. The threshold is fixed where the
-// folder's impostor comparisons reach FMR 1 %; then the lowest-quality images are
-// rejected in steps and the FNMR of the genuine comparisons left is reported. A useful
-// quality score makes the FNMR fall as more is rejected.
+// runEvalQuality implements "enrollctl eval quality DIR [--dpi N] [--json]
+// [--reject pairs|images]": the error-versus-reject curve (the "error versus discard
+// characteristic", EDC, of ISO/IEC 29794-1 and of Grother and Tabassi's evaluation of
+// quality measures) of the image quality score.
+//
+// Every pair of the folder is compared once (genuine: impressions of the same finger;
+// impostor: impressions of different fingers). The decision threshold is fixed first,
+// on all comparisons, as the lowest score at which at most 1 % of the impostor
+// comparisons are accepted (a comparison is accepted when its score is at least the
+// threshold), so the 0 % point equals "FNMR at FMR 1 %" of eval compare. The threshold
+// then stays fixed while low-quality samples are discarded:
+//
+//   - pairs (the default, the standard EDC): each genuine comparison has the pair
+//     quality min(qa, qb) of its two images; the given fraction of the genuine
+//     comparisons with the lowest pair quality is discarded and the FNMR recomputed on
+//     the rest. Comparisons tied at the cut-off are discarded in part: the FNMR counts
+//     the expected misses as if the ties were broken at random, so no arbitrary order
+//     (file name, score) decides.
+//   - images: the given fraction of the images with the lowest quality is discarded
+//     (ties likewise in expectation), and with them every genuine comparison involving
+//     one; the FNMR is that of the comparisons left.
+//
+// A useful quality score makes the FNMR fall as more is discarded.
 func runEvalQuality(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval quality", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dpi := fs.Float64("dpi", 500, "image resolution in dots per inch")
 	asJSON := fs.Bool("json", false, "print the curve as JSON")
+	reject := fs.String("reject", "pairs", "what is discarded: pairs (genuine comparisons by min of the two qualities) or images")
 	dir, err := parseWithPositional(fs, args)
 	if err != nil {
 		return err
+	}
+	if *reject != "pairs" && *reject != "images" {
+		return fmt.Errorf("eval quality: --reject %q: want pairs or images", *reject)
 	}
 	runtime.GOMAXPROCS(1)
 	set, err := loadFVC(ctx, dir, *dpi, stderr)
 	if err != nil {
 		return err
 	}
-	curve := set.errorVersusReject([]float64{0, 0.05, 0.10, 0.15, 0.20, 0.30})
+	curve := set.errorVersusReject(evrFractions, *reject == "images")
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(curve)
 	}
-	fmt.Fprintf(stdout, "threshold at FMR 1 %%; quality of the images: min %d, median %d, max %d\n",
-		curve.QualityMin, curve.QualityMedian, curve.QualityMax)
-	fmt.Fprintln(stdout, "rejected %  genuine left  FNMR %")
+	fmt.Fprintf(stdout, "threshold at FMR 1 %% (%.4f), fixed; discarding %s; image quality min %d, median %d, max %d\n",
+		curve.Threshold, curve.Reject, curve.QualityMin, curve.QualityMedian, curve.QualityMax)
+	fmt.Fprintln(stdout, "discarded %  genuine left  quality cut  FNMR %")
 	for _, p := range curve.Points {
-		fmt.Fprintf(stdout, "%10.0f  %12d  %6.2f\n", 100*p.Rejected, p.Genuine, p.FNMR)
+		fmt.Fprintf(stdout, "%11.0f  %12.1f  %11d  %6.2f\n", 100*p.Rejected, p.Genuine, p.Cut, p.FNMR)
 	}
 	return nil
 }
 
+// evrFractions are the discarded fractions the curve reports.
+var evrFractions = []float64{0, 0.05, 0.10, 0.15, 0.20, 0.30}
+
 // evrPoint is one point of an error-versus-reject curve.
 type evrPoint struct {
 	Rejected float64 `json:"rejected_fraction"`
-	Genuine  int     `json:"genuine"`
-	FNMR     float64 `json:"fnmr_percent"`
+	// Genuine is the (expected) number of genuine comparisons left.
+	Genuine float64 `json:"genuine"`
+	// Cut is the quality at the cut-off: everything below it is discarded, some of
+	// what equals it.
+	Cut  int     `json:"quality_cut"`
+	FNMR float64 `json:"fnmr_percent"`
 }
 
 type evrCurve struct {
+	Reject        string     `json:"reject"`
+	Threshold     float64    `json:"threshold"`
 	QualityMin    uint8      `json:"quality_min"`
 	QualityMedian uint8      `json:"quality_median"`
 	QualityMax    uint8      `json:"quality_max"`
 	Points        []evrPoint `json:"points"`
 }
 
-// errorVersusReject computes the FNMR at the FMR-1 % threshold after rejecting each
-// fraction of the lowest-quality images.
-func (s *fvcSet) errorVersusReject(fractions []float64) evrCurve {
+// errorVersusReject compares every pair of the set and computes the curve.
+func (s *fvcSet) errorVersusReject(fractions []float64, byImage bool) evrCurve {
 	var cmp matcher.Comparator
-	type gpair struct {
-		a, b  int
-		score float64
-	}
-	var gen []gpair
+	var gen []evrGenuine
 	var imp []float64
 	for i := range s.items {
 		for j := i + 1; j < len(s.items); j++ {
 			v := cmp.Compare(s.items[i].prep, s.items[j].prep)
 			if s.items[i].finger == s.items[j].finger {
-				gen = append(gen, gpair{i, j, v})
+				gen = append(gen, evrGenuine{i, j, v})
 			} else {
 				imp = append(imp, v)
 			}
 		}
 	}
-	sort.Float64s(imp)
-	thr := imp[len(imp)-1-len(imp)/100] // scores above it are at most 1 % of impostors
-	order := make([]int, len(s.items))
-	for i := range order {
-		order[i] = i
+	qs := make([]int, len(s.items))
+	for i, it := range s.items {
+		qs[i] = int(it.quality)
 	}
-	sort.SliceStable(order, func(a, b int) bool { return s.items[order[a]].quality < s.items[order[b]].quality })
+	sorted := append([]int(nil), qs...)
+	sort.Ints(sorted)
 	c := evrCurve{
-		QualityMin:    s.items[order[0]].quality,
-		QualityMedian: s.items[order[len(order)/2]].quality,
-		QualityMax:    s.items[order[len(order)-1]].quality,
+		Reject:        "pairs",
+		Threshold:     thresholdAtFMR(imp, 0.01),
+		QualityMin:    uint8(sorted[0]),
+		QualityMedian: uint8(sorted[len(sorted)/2]),
+		QualityMax:    uint8(sorted[len(sorted)-1]),
 	}
+	if byImage {
+		c.Reject = "images"
+		c.Points = edcImages(gen, qs, c.Threshold, fractions)
+	} else {
+		c.Points = edcPairs(gen, qs, c.Threshold, fractions)
+	}
+	return c
+}
+
+// evrGenuine is one genuine comparison: the indices of its two images and its score.
+type evrGenuine struct {
+	a, b  int
+	score float64
+}
+
+// thresholdAtFMR returns the lowest threshold t (taken from the impostor scores, or +Inf)
+// at which the fraction of impostor scores ≥ t is at most fmr.
+func thresholdAtFMR(imp []float64, fmr float64) float64 {
+	s := append([]float64(nil), imp...)
+	sort.Float64s(s)
+	allowed := int(math.Floor(fmr * float64(len(s))))
+	// accepting scores ≥ t where t is just above s[n-1-allowed] accepts at most allowed
+	if len(s) == 0 {
+		return math.Inf(-1)
+	}
+	return math.Nextafter(s[len(s)-1-allowed], math.Inf(1))
+}
+
+// edcPairs discards the genuine comparisons with the lowest pair quality min(qa, qb).
+func edcPairs(gen []evrGenuine, qs []int, thr float64, fractions []float64) []evrPoint {
+	pq := make([]int, len(gen))
+	miss := make([]bool, len(gen))
+	for k, g := range gen {
+		pq[k] = min(qs[g.a], qs[g.b])
+		miss[k] = g.score < thr
+	}
+	var pts []evrPoint
 	for _, f := range fractions {
-		rejected := make([]bool, len(s.items))
-		for _, i := range order[:int(f*float64(len(order))+0.5)] {
-			rejected[i] = true
-		}
-		p := evrPoint{Rejected: f}
-		miss := 0
-		for _, g := range gen {
-			if rejected[g.a] || rejected[g.b] {
-				continue
+		pts = append(pts, discard(pq, miss, f))
+	}
+	return pts
+}
+
+// discard removes the fraction f of the items with the lowest quality (ties at the
+// cut-off in expectation) and returns the share of misses among the rest.
+func discard(q []int, miss []bool, f float64) evrPoint {
+	n := float64(len(q))
+	k := f * n // how many to discard
+	idx := make([]int, len(q))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return q[idx[a]] < q[idx[b]] })
+	p := evrPoint{Rejected: f}
+	var left, missLeft float64
+	for i := 0; i < len(idx); {
+		j := i
+		var m float64
+		for j < len(idx) && q[idx[j]] == q[idx[i]] {
+			if miss[idx[j]] {
+				m++
 			}
-			p.Genuine++
-			if g.score <= thr {
-				miss++
+			j++
+		}
+		size := float64(j - i)
+		gone := math.Max(0, math.Min(size, k-float64(i)))
+		if gone > 0 {
+			p.Cut = q[idx[i]]
+		}
+		keep := (size - gone) / size
+		left += size * keep
+		missLeft += m * keep
+		i = j
+	}
+	p.Genuine = left
+	if left > 0 {
+		p.FNMR = 100 * missLeft / left
+	}
+	return p
+}
+
+// edcImages discards the fraction of the images with the lowest quality and every
+// genuine comparison involving one. Images tied at the cut-off are discarded with equal
+// probability; a comparison survives with the product of its images' survival
+// probabilities.
+func edcImages(gen []evrGenuine, qs []int, thr float64, fractions []float64) []evrPoint {
+	var pts []evrPoint
+	for _, f := range fractions {
+		keep, cut := imageSurvival(qs, f)
+		p := evrPoint{Rejected: f, Cut: cut}
+		var missLeft float64
+		for _, g := range gen {
+			w := keep[g.a] * keep[g.b]
+			if g.a != g.b && qs[g.a] == qs[g.b] && keep[g.a] > 0 && keep[g.a] < 1 {
+				// two tied images: both survive with probability (m−r)(m−r−1)/(m(m−1))
+				w = keep[g.a] * pairKeepCorrection(qs, g.a, f)
+			}
+			p.Genuine += w
+			if g.score < thr {
+				missLeft += w
 			}
 		}
 		if p.Genuine > 0 {
-			p.FNMR = 100 * float64(miss) / float64(p.Genuine)
+			p.FNMR = 100 * missLeft / p.Genuine
 		}
-		c.Points = append(c.Points, p)
+		pts = append(pts, p)
 	}
-	return c
+	return pts
+}
+
+// imageSurvival returns, per image, the probability that it survives discarding the
+// fraction f of the lowest-quality images, and the quality at the cut-off.
+func imageSurvival(qs []int, f float64) ([]float64, int) {
+	k := f * float64(len(qs))
+	keep := make([]float64, len(qs))
+	cut := 0
+	for i, q := range qs {
+		below, tied := groupOf(qs, q)
+		gone := math.Max(0, math.Min(float64(tied), k-float64(below)))
+		keep[i] = 1 - gone/float64(tied)
+		if gone > 0 && q > cut {
+			cut = q
+		}
+	}
+	return keep, cut
+}
+
+// pairKeepCorrection is the probability that a second image tied with image a survives
+// given that a survives.
+func pairKeepCorrection(qs []int, a int, f float64) float64 {
+	below, tied := groupOf(qs, qs[a])
+	if tied < 2 {
+		return 1
+	}
+	gone := math.Max(0, math.Min(float64(tied), f*float64(len(qs))-float64(below)))
+	return math.Max(0, (float64(tied)-gone-1)/float64(tied-1))
+}
+
+// groupOf returns how many qualities are below q and how many equal it.
+func groupOf(qs []int, q int) (below, tied int) {
+	for _, v := range qs {
+		if v < q {
+			below++
+		} else if v == q {
+			tied++
+		}
+	}
+	return below, tied
 }

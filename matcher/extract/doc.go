@@ -27,7 +27,7 @@
 // blocks, a wider border margin or local contrast normalisation before the enhancement
 // raised them.
 //
-// Quality (type Quality) follows NFIQ 2 in spirit: foreground area, orientation
-// certainty, local clarity, frequency validity and minutiae count and quality, combined
-// into 0–100. Extraction is deterministic: the same image always gives the same template.
+// Quality (type Quality) follows NFIQ 2 in spirit: its native measures (orientation
+// certainty, local clarity, frequency domain analysis, ridge–valley uniformity,
+// orientation flow, minutiae counts) on 32×32 blocks of the finger, combined into 0–100. Extraction is deterministic: the same image always gives the same template.
 package extract

@@ -20,7 +20,7 @@ import (
 //	  idle_timeout: 15m
 //	  max_failures: 5
 //	  lock_out: 15m
-//	  min_finger_quality: 40
+//	  min_finger_quality: 35       # 0–100 (extract.Quality.Score); default 35
 //	  demo_accounts: false         # true (demo only): random passwords, printed at start
 type Config struct {
 	ORI              string           `yaml:"ori"`
