@@ -11,8 +11,11 @@
 // This package is the pure chain logic: sealing an entry after a head (Entry.Seal), checking a
 // chain entry by entry (Verifier), and reading the export format (ReadExport). The chain is
 // kept by the station's outbox (package sync/outbox), which seals entries inside its Badger
-// transactions against the stored head, so that an enrollment's "committed" entry is written in
-// the same transaction as its packet, and concurrent appends cannot fork the chain.
+// transactions against the stored head, so that an enrollment's "committed" entry (naming its
+// packet) is written in the same transaction as the packet, and concurrent appends cannot fork
+// the chain. The packet carries the head just before that entry: the centre, holding a head
+// from every enrollment, can tell a station whose chain no longer passes through one of them
+// (`enrollctl audit verify --anchor SEQ:HASH`).
 //
 // The export format, served by the daemon and read by `enrollctl audit verify`, is JSON lines:
 // the first line is the head, {"seq":…,"hash":…}, the others are the entries in order.

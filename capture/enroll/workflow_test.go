@@ -237,6 +237,20 @@ func TestAuditFailureBlocksAction(t *testing.T) {
 	if out, err := s.SubmitFinger(ctx, officer, finger(90, 1)); err != nil || !out.Accepted {
 		t.Fatalf("after the audit recovered: %+v %v", out, err)
 	}
+	// Neither a redo nor a cancellation discards anything without its entry.
+	r.audit.fail = true
+	if err := s.Redo(ctx, officer, StepFingers); !errors.Is(err, ErrAudit) {
+		t.Fatalf("Redo with a broken audit: %v", err)
+	}
+	if err := s.Cancel(ctx, officer, "applicant left"); !errors.Is(err, ErrAudit) {
+		t.Fatalf("Cancel with a broken audit: %v", err)
+	}
+	if sum := s.Summary(); !sum.Fingers[0].Captured || sum.Step == StepFingers || sum.Step == StepCancelled {
+		t.Fatalf("the finger was discarded without an audit entry: %+v", sum)
+	}
+	if got := r.audit.actions(); got != "start,finger-accepted" {
+		t.Fatalf("audit %s", got)
+	}
 }
 
 func TestCommitFailureIsRetryable(t *testing.T) {

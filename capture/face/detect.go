@@ -2,6 +2,7 @@ package face
 
 import (
 	"math"
+	"slices"
 
 	pigo "github.com/esimov/pigo/core"
 )
@@ -51,12 +52,15 @@ func (c *cascades) faces(g *gray, minQ float32) []detection {
 	return out
 }
 
+// pupilRuns is how often each pupil is localised; the median of the runs is kept.
+const pupilRuns = 7
+
 // locate finds the pupils and the mouth of face d on the full-resolution plane.
 func (c *cascades) locate(g *gray, d detection) landmarks {
 	img := pigo.ImageParams{Pixels: g.pix, Rows: g.h, Cols: g.w, Dim: g.w}
 	eye := func(dx float64) *pigo.Puploc {
 		p := pigo.Puploc{Row: int(d.center.Y - 0.085*d.size), Col: int(d.center.X + dx*d.size), Scale: float32(d.size * 0.4), Perturbs: 63}
-		return c.pupil.RunDetector(p, img, 0, false)
+		return c.findPupil(p, img, dx > 0)
 	}
 	l, r := eye(-0.185), eye(0.185)
 	var lm landmarks
@@ -81,6 +85,30 @@ func (c *cascades) locate(g *gray, d detection) landmarks {
 		lm.mouth = point{mean(xs), mean(ys)}
 	}
 	return lm
+}
+
+// findPupil localises one pupil from the start p. pigo's localiser perturbs its start at
+// random (its own median over p.Perturbs tries), so one run moves by a few pixels from call to
+// call; the median of pupilRuns runs, per coordinate, holds still. Its cascade describes the
+// eye on the image's left: the eye on the image's right is localised with the cascade
+// mirrored (mirror), which removes a bias that otherwise tilts the eye line by about 5° on
+// a symmetric face (measured on the emulated camera's drawn face: median roll 5.3° → 0°).
+func (c *cascades) findPupil(p pigo.Puploc, img pigo.ImageParams, mirror bool) *pigo.Puploc {
+	var rows, cols, scales [pupilRuns]float64
+	for i := range pupilRuns {
+		q := c.pupil.RunDetector(p, img, 0, mirror)
+		if q.Row <= 0 || q.Col <= 0 {
+			return q // off the picture: not found
+		}
+		rows[i], cols[i], scales[i] = float64(q.Row), float64(q.Col), float64(q.Scale)
+	}
+	return &pigo.Puploc{Row: int(median(rows[:])), Col: int(median(cols[:])), Scale: float32(median(scales[:]))}
+}
+
+// median returns the middle value of v (an odd number of values), reordering v.
+func median(v []float64) float64 {
+	slices.Sort(v)
+	return v[len(v)/2]
 }
 
 func mean(v []float64) float64 {

@@ -4,7 +4,10 @@
 //
 // Detection uses pigo (github.com/esimov/pigo), a pixel-intensity-comparison cascade: a
 // face finder, a pupil localiser and facial-landmark localisers (mouth), whose cascade files
-// are embedded (see cascade/README.md for their origin and licence).
+// are embedded (see cascade/README.md for their origin and licence). The pupil localiser
+// starts from random perturbations of its start point, so each pupil is localised several
+// times and the median kept; the eye on the image's right is localised with the cascade
+// mirrored, which removes a tilt bias of about 5° (detect.go).
 //
 // The checks, each failing with a reason the officer can act on:
 //

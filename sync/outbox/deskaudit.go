@@ -23,7 +23,8 @@ import (
 // (AuditEntry, "a/" keys: enrolled, acknowledged, conflict…) is separate and not chained.
 
 // ErrAuditMoved reports that the audit chain's head is no longer the one an enrollment's packet
-// was built with (another action was audited in between); the caller builds the packet again.
+// was built with (Enrollment.AuditHead): another action was audited in between, and nothing
+// was committed. CommitAudited holds the chain while the packet is built, so it never fails so.
 var ErrAuditMoved = errors.New("outbox: the audit chain moved on since the packet was built")
 
 var keyAuditHead = []byte("m/audithead")
