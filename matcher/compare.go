@@ -97,6 +97,8 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	}
 	bdir, bspat, bpop, bmask := c.bdir[:nb], b.cspat[:nb], b.cpop[:nb], b.cmask[:nb]
 	bcyl := b.cyl[:nb*cylStride]
+	pairs := c.pairs[:0]
+	sq := &tables.sqrt
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
 		ma := a.cmask[i]
@@ -119,11 +121,19 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 					continue
 				}
 			}
-			na, nb, nab := commonCounts(ca, cb, ma, bmask[j])
-			na, nb = pa-na, int(bpop[j])-nb
-			c.addPair(i, j, na, nb, nab)
+			oa, ob, nab := commonCounts(ca, cb, ma, bmask[j])
+			// λ = 1 − √|a⊕b| / (√|a| + √|b|) on the common cells, |a⊕b| = na + nb − 2·nab
+			na, nb := pa-oa, int(bpop[j])-ob
+			if na+nb == 0 {
+				continue
+			}
+			l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
+			if q := uint8(l*255 + 0.5); q > 0 {
+				pairs = append(pairs, pair{int16(i), int16(j), q})
+			}
 		}
 	}
+	c.pairs = pairs
 }
 
 // commonCounts returns, for cylinders ca and cb, the value bits of ca on cells invalid in
@@ -143,20 +153,6 @@ func commonCounts(ca, cb *[cylStride]uint64, ma, mb cylMasks) (oa, ob, nab int) 
 		ob += bits.OnesCount64(cb[w] &^ ca[cylWords+w])
 	}
 	return oa, ob, nab
-}
-
-// addPair records the local similarity of cylinders i and j from the popcounts of their
-// value bits on the common cells (na, nb) and of their intersection (nab):
-// λ = 1 − √|a⊕b| / (√|a| + √|b|), with |a⊕b| = na + nb − 2·nab.
-func (c *Comparator) addPair(i, j, na, nb, nab int) {
-	if na+nb == 0 {
-		return
-	}
-	sq := &tables.sqrt
-	l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
-	if q := uint8(l*255 + 0.5); q > 0 {
-		c.pairs = append(c.pairs, pair{int16(i), int16(j), q})
-	}
 }
 
 // selectPairs keeps up to nr pairs by decreasing similarity, each cylinder used once
