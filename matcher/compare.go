@@ -50,7 +50,9 @@ type pair struct {
 // concurrent use: give each goroutine its own (the zero value is ready to use).
 type Comparator struct {
 	pairs, sorted []pair
-	usedA, usedB  []bool
+	usedB         []bool
+	selA, selB    []uint8
+	cand          []int16
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
@@ -89,7 +91,6 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 // bits falling on the other's invalid cells on the few validity words that are not all
 // ones (none for a cylinder wholly on the finger).
 func (c *Comparator) localSimilarities(a, b *Prepared) {
-	c.pairs = c.pairs[:0]
 	nb := len(b.cidx)
 	c.bdir = growU8(c.bdir, nb)
 	for j, m := range b.cidx {
@@ -99,17 +100,23 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	bcyl := b.cyl[:nb*cylStride]
 	pairs := c.pairs[:0]
 	sq := &tables.sqrt
+	c.cand = growI16(c.cand, nb)
+	cand := c.cand[:nb]
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
 		ma := a.cmask[i]
 		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
 		da := a.dir[a.cidx[i]] + maxDirDiff
 		sa, pa := int(a.cspat[i]), int(a.cpop[i])
+		// the cylinders of b with a compatible direction, listed without branching
+		// (about half of them are, in no predictable pattern)
+		nc := 0
 		for j, db := range bdir {
-			if da-db > 2*maxDirDiff {
-				continue
-			}
-			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
+			cand[nc] = int16(j)
+			nc += int(uint(int(da-db)-(2*maxDirDiff+1)) >> 63)
+		}
+		for _, j := range cand[:nc] {
+			cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
 			// cells valid in both cylinders: at least sa+sb−discCells; counted on the
 			// spatial masks only when that bound does not settle it
 			if lb := sa + int(bspat[j]) - discCells; lb*mccND < minMECells {
@@ -129,7 +136,7 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 			}
 			l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
 			if q := uint8(l*255 + 0.5); q > 0 {
-				pairs = append(pairs, pair{int16(i), int16(j), q})
+				pairs = append(pairs, pair{int16(i), j, q})
 			}
 		}
 	}
@@ -173,18 +180,23 @@ func (c *Comparator) selectPairs(na, nb, nr int) {
 		c.sorted[hist[p.q]] = p
 		hist[p.q]++
 	}
-	c.usedA, c.usedB = growBool(c.usedA, na), growBool(c.usedB, nb)
-	c.sel = c.sel[:0]
+	// greedy selection without data-dependent branches (whether a pair's cylinders are
+	// still free follows no pattern the processor could predict)
+	usedA, usedB := growU8Zero(c.selA, na), growU8Zero(c.selB, nb)
+	c.selA, c.selB = usedA, usedB
+	c.sel = grow(c.sel, nr)
+	sel, ns := c.sel, 0
 	for _, p := range c.sorted {
-		if c.usedA[p.a] || c.usedB[p.b] {
-			continue
-		}
-		c.usedA[p.a], c.usedB[p.b] = true, true
-		c.sel = append(c.sel, p)
-		if len(c.sel) == nr {
+		sel[ns] = p
+		free := 1 ^ (usedA[p.a] | usedB[p.b])
+		usedA[p.a] |= free
+		usedB[p.b] |= free
+		ns += int(free)
+		if ns == nr {
 			break
 		}
 	}
+	c.sel = sel[:ns]
 }
 
 // relaxPairs runs the relaxation: each pair's similarity is reinforced by the pairs
@@ -305,6 +317,19 @@ func growU8(s []uint8, n int) []uint8 {
 		return make([]uint8, n)
 	}
 	return s[:n]
+}
+
+func growI16(s []int16, n int) []int16 {
+	if cap(s) < n {
+		return make([]int16, n)
+	}
+	return s[:n]
+}
+
+func growU8Zero(s []uint8, n int) []uint8 {
+	s = growU8(s, n)
+	clear(s)
+	return s
 }
 
 func growBool(s []bool, n int) []bool {
