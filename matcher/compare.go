@@ -87,7 +87,7 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 //
 // Value bits lie inside their own cylinder's valid cells, so masking each by the other's
 // validity restricts both to the common cells, and |x⊕y| = |x| + |y| − 2|x∧y|. Only the
-// words that can contribute are visited: x∧y on the words non-zero in both, and the value
+// words that can contribute are visited: x∧y on the non-zero words of x, and the value
 // bits falling on the other's invalid cells on the few validity words that are not all
 // ones (none for a cylinder wholly on the finger).
 func (c *Comparator) localSimilarities(a, b *Prepared) {
@@ -102,9 +102,10 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	sq := &tables.sqrt
 	c.cand = growI16(c.cand, nb)
 	cand := c.cand[:nb]
+	var rc rowCylinder
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
-		ma := a.cmask[i]
+		rc.gather(ca, a.cmask[i])
 		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
 		da := a.dir[a.cidx[i]] + maxDirDiff
 		sa, pa := int(a.cspat[i]), int(a.cpop[i])
@@ -128,7 +129,7 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 					continue
 				}
 			}
-			oa, ob, nab := commonCounts(ca, cb, ma, bmask[j])
+			oa, ob, nab := rc.counts(cb, bmask[j])
 			// λ = 1 − √|a⊕b| / (√|a| + √|b|) on the common cells, |a⊕b| = na + nb − 2·nab
 			na, nb := pa-oa, int(bpop[j])-ob
 			if na+nb == 0 {
@@ -143,21 +144,47 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	c.pairs = pairs
 }
 
-// commonCounts returns, for cylinders ca and cb, the value bits of ca on cells invalid in
-// cb (oa), those of cb on cells invalid in ca (ob), and the value bits set in both (nab).
-// Only words that can contribute are visited, as given by the cylinders' word masks.
-func commonCounts(ca, cb *[cylStride]uint64, ma, mb cylMasks) (oa, ob, nab int) {
-	for m := ma.nz & mb.nz; m != 0; m &= m - 1 {
-		w := bits.TrailingZeros32(m)
-		nab += bits.OnesCount64(ca[w] & cb[w])
+// rowCylinder is a cylinder of the first template gathered once for its comparisons with
+// every cylinder of the second: its non-zero value words and its inverted partial
+// validity words, with their word indices. Loops over them run the same number of times
+// for the whole row, which the processor learns to predict, unlike loops over the words
+// shared with each cylinder of the other template.
+type rowCylinder struct {
+	ca         *[cylStride]uint64
+	m          cylMasks
+	nnz, npart int
+	nzv, invm  [cylWords]uint64
+	nzw, partw [cylWords]uint8
+}
+
+func (r *rowCylinder) gather(ca *[cylStride]uint64, m cylMasks) {
+	r.ca, r.m, r.nnz, r.npart = ca, m, 0, 0
+	for w := range cylWords {
+		if m.nz&(1<<w) != 0 {
+			r.nzv[r.nnz], r.nzw[r.nnz] = ca[w], uint8(w)
+			r.nnz++
+		}
+		if m.part&(1<<w) != 0 {
+			r.invm[r.npart], r.partw[r.npart] = ^ca[cylWords+w], uint8(w)
+			r.npart++
+		}
 	}
-	// one loop for both sides: a word outside the other's partial words has a validity
-	// word of all ones there and counts 0. (Two short loops of unpredictable length cost
-	// more in mispredicted loop exits than the extra popcounts.)
-	for m := ma.nz&mb.part | mb.nz&ma.part; m != 0; m &= m - 1 {
+}
+
+// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
+// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
+// bits set in both (nab). Only words that can contribute are visited.
+func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
+	for k, w := range r.nzw[:r.nnz] {
+		nab += bits.OnesCount64(r.nzv[k] & cb[w&31])
+	}
+	for k, w := range r.partw[:r.npart] {
+		ob += bits.OnesCount64(cb[w&31] & r.invm[k])
+	}
+	ca := r.ca
+	for m := r.m.nz & mb.part; m != 0; m &= m - 1 {
 		w := bits.TrailingZeros32(m)
 		oa += bits.OnesCount64(ca[w] &^ cb[cylWords+w])
-		ob += bits.OnesCount64(cb[w] &^ ca[cylWords+w])
 	}
 	return oa, ob, nab
 }
