@@ -58,6 +58,7 @@ type Comparator struct {
 	rho           []float32
 	refs          []int
 	bdir          []uint8
+	tx, ty, tol   []float32 // a's minutiae under the alignment being tried
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
