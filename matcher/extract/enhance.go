@@ -86,39 +86,75 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	abin := pixelAngles(g, f)
 	smooth := make([]float32, len(pad))
 	copy(smooth, pad)
+	// Pixels are filtered in runs along a row that share one kernel (same orientation
+	// bin, and for the across pass the same wavelength).
 	for y := 0; y < g.h; y++ {
-		for x := 0; x < g.w; x++ {
-			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
+		bins := abin[y*g.w : (y+1)*g.w]
+		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
+		row := (y+padMargin)*pw + padMargin
+		for x := 0; x < g.w; {
+			if !fgRow[x/blockSize] {
+				x += blockSize - x%blockSize
 				continue
 			}
-			i := (y+padMargin)*pw + x + padMargin
-			var s float32
-			for _, t := range fb.along[abin[y*g.w+x]] {
-				s += t.w * pad[i+t.off]
+			n := 1
+			for x+n < g.w && bins[x+n] == bins[x] && fgRow[(x+n)/blockSize] {
+				n++
 			}
-			smooth[i] = s
+			convolveRun(smooth[row+x:row+x+n], pad, row+x, fb.along[bins[x]])
+			x += n
 		}
 	}
 	out := make([]uint8, g.w*g.h)
+	acc := make([]float32, g.w)
+	wls := make([]uint8, f.bw)
 	for y := 0; y < g.h; y++ {
-		for x := 0; x < g.w; x++ {
-			b := (y/blockSize)*f.bw + x/blockSize
-			if !f.fg[b] {
+		bins := abin[y*g.w : (y+1)*g.w]
+		brow := (y / blockSize) * f.bw
+		fgRow := f.fg[brow : brow+f.bw]
+		if y%blockSize == 0 {
+			for bx := range wls {
+				wls[bx] = uint8(clampI(int(f.wave[brow+bx]+0.5), int(minWave), int(maxWave)))
+			}
+		}
+		row := (y+padMargin)*pw + padMargin
+		for x := 0; x < g.w; {
+			if !fgRow[x/blockSize] {
+				x += blockSize - x%blockSize
 				continue
 			}
-			wl := int(f.wave[b] + 0.5)
-			wl = clampI(wl, int(minWave), int(maxWave))
-			i := (y+padMargin)*pw + x + padMargin
-			var s float32
-			for _, t := range fb.across[abin[y*g.w+x]][wl] {
-				s += t.w * smooth[i+t.off]
+			wl := wls[x/blockSize]
+			n := 1
+			for x+n < g.w && bins[x+n] == bins[x] && fgRow[(x+n)/blockSize] && wls[(x+n)/blockSize] == wl {
+				n++
 			}
-			if s < 0 {
-				out[y*g.w+x] = 1
+			a := acc[:n]
+			convolveRun(a, smooth, row+x, fb.across[bins[x]][wl])
+			o := out[y*g.w+x : y*g.w+x+n]
+			for k, s := range a {
+				if s < 0 {
+					o[k] = 1
+				}
 			}
+			x += n
 		}
 	}
 	return out
+}
+
+// convolveRun sets dst[k] to the sum over the taps of w·src[at+k+off] for consecutive
+// pixels that share one kernel. Each pixel's sum is accumulated tap by tap in the
+// kernel's order, exactly as a per-pixel loop would, but the pixels' sums are
+// independent so they proceed in parallel.
+func convolveRun(dst, src []float32, at int, taps []tap) {
+	clear(dst)
+	for _, t := range taps {
+		s := src[at+t.off : at+t.off+len(dst)]
+		w := t.w
+		for k := range dst {
+			dst[k] += w * s[k]
+		}
+	}
 }
 
 // pixelAngles interpolates the doubled-angle field bilinearly at every foreground pixel
