@@ -161,27 +161,50 @@ func convolveRun(dst, src []float32, at int, taps []tap) {
 // and returns its orientation bin.
 func pixelAngles(g *gray, f *field) []uint8 {
 	out := make([]uint8, g.w*g.h)
+	// Per column: the two block columns interpolated between and the weight of the
+	// second. Per block row: the field interpolated along x (the first half of the
+	// bilinear interpolation, which depends only on the block row and x).
+	x0s, x1s := make([]int32, g.w), make([]int32, g.w)
+	wxs := make([]float32, g.w)
+	for x := range g.w {
+		fx := (float32(x)+0.5)/blockSize - 0.5
+		x0 := int(math.Floor(float64(fx)))
+		wxs[x] = fx - float32(x0)
+		x0s[x], x1s[x] = int32(clampI(x0, 0, f.bw-1)), int32(clampI(x0+1, 0, f.bw-1))
+	}
+	rowC, rowS := make([][]float32, f.bh), make([][]float32, f.bh)
+	interpRow := func(by int) {
+		if rowC[by] != nil {
+			return
+		}
+		c2, s2 := f.c2[by*f.bw:(by+1)*f.bw], f.s2[by*f.bw:(by+1)*f.bw]
+		rc, rs := make([]float32, g.w), make([]float32, g.w)
+		for x, wx := range wxs {
+			x0, x1 := x0s[x], x1s[x]
+			rc[x] = c2[x0]*(1-wx) + c2[x1]*wx
+			rs[x] = s2[x0]*(1-wx) + s2[x1]*wx
+		}
+		rowC[by], rowS[by] = rc, rs
+	}
 	for y := 0; y < g.h; y++ {
 		fy := (float32(y)+0.5)/blockSize - 0.5
 		y0 := int(math.Floor(float64(fy)))
 		wy := fy - float32(y0)
 		y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
-		for x := 0; x < g.w; x++ {
-			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
+		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
+		o := out[y*g.w : (y+1)*g.w]
+		for bx, v := range fgRow {
+			if !v {
 				continue
 			}
-			fx := (float32(x)+0.5)/blockSize - 0.5
-			x0 := int(math.Floor(float64(fx)))
-			wx := fx - float32(x0)
-			x0c, x1c := clampI(x0, 0, f.bw-1), clampI(x0+1, 0, f.bw-1)
-			b00, b01, b10, b11 := y0c*f.bw+x0c, y0c*f.bw+x1c, y1c*f.bw+x0c, y1c*f.bw+x1c
-			c := (f.c2[b00]*(1-wx)+f.c2[b01]*wx)*(1-wy) + (f.c2[b10]*(1-wx)+f.c2[b11]*wx)*wy
-			s := (f.s2[b00]*(1-wx)+f.s2[b01]*wx)*(1-wy) + (f.s2[b10]*(1-wx)+f.s2[b11]*wx)*wy
-			a := 0.5 * math.Atan2(float64(s), float64(c))
-			if a < 0 {
-				a += math.Pi
+			interpRow(y0c)
+			interpRow(y1c)
+			c0, c1, s0, s1 := rowC[y0c], rowC[y1c], rowS[y0c], rowS[y1c]
+			for x := bx * blockSize; x < min((bx+1)*blockSize, g.w); x++ {
+				c := c0[x]*(1-wy) + c1[x]*wy
+				s := s0[x]*(1-wy) + s1[x]*wy
+				o[x] = orientationBin(float64(s), float64(c))
 			}
-			out[y*g.w+x] = uint8(int(a/math.Pi*angleBins+0.5) % angleBins)
 		}
 	}
 	return out
