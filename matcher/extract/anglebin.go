@@ -61,3 +61,25 @@ func atanUnit(r float64) float64 {
 	r2 := r * r
 	return r * (0.9998660 + r2*(-0.3302995+r2*(0.1801410+r2*(-0.0851330+r2*0.0208351))))
 }
+
+// binEdges holds the unit doubled-angle vectors of the bin boundaries: bin k spans the
+// doubled angles from edge k to edge k+1.
+var binEdges = func() (e [angleBins + 1][2]float64) {
+	for k := range e {
+		t := float64(2*k-1) * math.Pi / angleBins
+		e[k] = [2]float64{math.Cos(t), math.Sin(t)}
+	}
+	return e
+}()
+
+// inBin reports whether the doubled-angle vector (c, s) lies inside bin k, clear of its
+// edges by more than 1e-9 rad; then orientationBin(s, c) is k. Neighbouring pixels
+// mostly share a bin, so this cheap test usually spares the arctangent.
+func inBin(k uint8, s, c float64) bool {
+	if int(k) >= angleBins {
+		return false
+	}
+	lo, hi := binEdges[k], binEdges[k+1]
+	m := 1e-9 * (math.Abs(c) + math.Abs(s))
+	return lo[0]*s-lo[1]*c > m && hi[1]*c-hi[0]*s > m
+}

@@ -34,6 +34,38 @@ func TestOrientationBinExact(t *testing.T) {
 	}
 }
 
+// TestInBin checks that whenever inBin accepts a bin, it is the bin.
+func TestInBin(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	accepted := 0
+	for range 200000 {
+		s, c := r.NormFloat64(), r.NormFloat64()
+		want := exactOrientationBin(s, c)
+		for k := range uint8(angleBins + 1) {
+			if inBin(k, s, c) {
+				accepted++
+				if k != want {
+					t.Fatalf("inBin(%d, %g, %g) but the bin is %d", k, s, c, want)
+				}
+			}
+		}
+	}
+	for k := 0; k <= angleBins; k++ {
+		t0 := (float64(k) - 0.5) * 2 * math.Pi / angleBins // an edge
+		for _, d := range []float64{0, 1e-15, -1e-15, 1e-10, -1e-10, 1e-8, -1e-8} {
+			s, c := math.Sin(t0+d), math.Cos(t0+d)
+			for b := range uint8(angleBins + 1) {
+				if inBin(b, s, c) && b != exactOrientationBin(s, c) {
+					t.Fatalf("inBin(%d) next to edge %d (%g)", b, k, d)
+				}
+			}
+		}
+	}
+	if accepted < 190000 {
+		t.Fatalf("inBin accepted only %d of 200000 vectors in their bin", accepted)
+	}
+}
+
 // TestApproxAtan2Error bounds the approximation error that binGuard relies on.
 func TestApproxAtan2Error(t *testing.T) {
 	worst := 0.0

@@ -212,10 +212,14 @@ func pixelAngles(g *gray, f *field) []uint8 {
 			interpRow(y0c)
 			interpRow(y1c)
 			c0, c1, s0, s1 := rowC[y0c], rowC[y1c], rowS[y0c], rowS[y1c]
+			bin := uint8(angleBins) // none yet
 			for x := bx * blockSize; x < min((bx+1)*blockSize, g.w); x++ {
 				c := c0[x]*(1-wy) + c1[x]*wy
 				s := s0[x]*(1-wy) + s1[x]*wy
-				o[x] = orientationBin(float64(s), float64(c))
+				if !inBin(bin, float64(s), float64(c)) {
+					bin = orientationBin(float64(s), float64(c))
+				}
+				o[x] = bin
 			}
 		}
 	}
