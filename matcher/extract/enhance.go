@@ -75,7 +75,8 @@ func acrossKernel(nx, ny, wl float64, stride int) []tap {
 // foreground of g.
 func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	pw := g.w + 2*padMargin
-	pad := make([]float32, pw*(g.h+2*padMargin))
+	pad := getBuf[float32](&float32Bufs, pw*(g.h+2*padMargin), false)
+	defer putBuf(&float32Bufs, pad)
 	for y := -padMargin; y < g.h+padMargin; y++ {
 		src := g.pix[clampI(y, 0, g.h-1)*g.w:]
 		row := pad[(y+padMargin)*pw:]
@@ -84,7 +85,9 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 		}
 	}
 	abin := pixelAngles(g, f)
-	smooth := make([]float32, len(pad))
+	defer putBuf(&uint8Bufs, abin)
+	smooth := getBuf[float32](&float32Bufs, len(pad), false)
+	defer putBuf(&float32Bufs, smooth)
 	copy(smooth, pad)
 	// Pixels are filtered in runs along a row that share one kernel (same orientation
 	// bin, and for the across pass the same wavelength).
@@ -105,7 +108,7 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 			x += n
 		}
 	}
-	out := make([]uint8, g.w*g.h)
+	out := getBuf[uint8](&uint8Bufs, g.w*g.h, true)
 	acc := make([]float32, g.w)
 	wls := make([]uint8, f.bw)
 	for y := 0; y < g.h; y++ {
@@ -172,7 +175,7 @@ func convolveRun(dst, src []float32, at int, taps []tap) {
 // pixelAngles interpolates the doubled-angle field bilinearly at every foreground pixel
 // and returns its orientation bin.
 func pixelAngles(g *gray, f *field) []uint8 {
-	out := make([]uint8, g.w*g.h)
+	out := getBuf[uint8](&uint8Bufs, g.w*g.h, true)
 	// Per column: the two block columns interpolated between and the weight of the
 	// second. Per block row: the field interpolated along x (the first half of the
 	// bilinear interpolation, which depends only on the block row and x).
