@@ -86,14 +86,24 @@ func overlap(a, b *Prepared, t *rigid) (inA, inB int) {
 // 0 as soon as fewer than need pairs remain possible.
 func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
 	c.usedB = growBool(c.usedB, len(b.x))
+	// a's minutiae transformed and their tolerances first, in a loop without branches, so
+	// the square roots overlap instead of each stalling its own search
+	na := len(a.x)
+	c.tx, c.ty, c.tol = growF(c.tx, na), growF(c.ty, na), growF(c.tol, na)
+	txs, tys, tols := c.tx[:na], c.ty[:na], c.tol[:na]
+	ax, ay := a.x[:na], a.y[:na]
+	for k := range txs {
+		tx, ty := t.apply(ax[k], ay[k])
+		rx, ry := tx-t.cx, ty-t.cy
+		txs[k], tys[k] = tx, ty
+		tols[k] = tightTol + tightSlope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
+	}
 	m := 0
-	for k := range a.x {
-		if m+len(a.x)-k < need {
+	for k := range txs {
+		if m+na-k < need {
 			return 0
 		}
-		tx, ty := t.apply(a.x[k], a.y[k])
-		rx, ry := tx-t.cx, ty-t.cy
-		tol := tightTol + tightSlope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
+		tx, ty, tol := txs[k], tys[k], tols[k]
 		bi, bd := -1, tol*tol
 		// b's minutiae in x order: usedB and the scan are indexed by sorted position
 		da := a.dir[k] + t.rot + tightAng

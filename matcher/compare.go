@@ -22,6 +22,9 @@ const (
 type relaxTables struct {
 	z1     [d1Len + 1]float32 // distance difference; the last entry (0) stands for all beyond
 	z2, z3 [256]float32       // direction and radial-angle differences (a−b, binary radians)
+
+	z1d      [d1Len + 1]float64 // the same tables, converted exactly to float64
+	z2d, z3d [256]float64
 }
 
 var relax = newRelaxTables()
@@ -32,10 +35,14 @@ func newRelaxTables() *relaxTables {
 		t.z1[i] = float32(sigmoid(float64(i)*d1Step, 5, -1.6))
 	}
 	t.z1[d1Len] = 0
+	for i, z := range t.z1 {
+		t.z1d[i] = float64(z)
+	}
 	for i := range t.z2 {
 		a := float64(bradDiff(uint8(i), 0)) * 2 * math.Pi / 256
 		t.z2[i] = float32(sigmoid(a, math.Pi/12, -30))
 		t.z3[i] = float32(sigmoid(a, math.Pi/12, -70))
+		t.z2d[i], t.z3d[i] = float64(t.z2[i]), float64(t.z3[i])
 	}
 	return t
 }
@@ -50,12 +57,15 @@ type pair struct {
 // concurrent use: give each goroutine its own (the zero value is ready to use).
 type Comparator struct {
 	pairs, sorted []pair
-	usedA, usedB  []bool
+	usedB         []bool
+	selA, selB    []uint8
+	cand          []int16
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
 	refs          []int
 	bdir          []uint8
+	tx, ty, tol   []float32 // a's minutiae under the alignment being tried
 }
 
 // Compare returns the similarity of two prepared templates in [0, 1]: 0 for no
@@ -85,11 +95,10 @@ func (c *Comparator) Compare(a, b *Prepared) float64 {
 //
 // Value bits lie inside their own cylinder's valid cells, so masking each by the other's
 // validity restricts both to the common cells, and |x⊕y| = |x| + |y| − 2|x∧y|. Only the
-// words that can contribute are visited: x∧y on the words non-zero in both, and the value
+// words that can contribute are visited: x∧y on the non-zero words of x, and the value
 // bits falling on the other's invalid cells on the few validity words that are not all
 // ones (none for a cylinder wholly on the finger).
 func (c *Comparator) localSimilarities(a, b *Prepared) {
-	c.pairs = c.pairs[:0]
 	nb := len(b.cidx)
 	c.bdir = growU8(c.bdir, nb)
 	for j, m := range b.cidx {
@@ -97,17 +106,26 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	}
 	bdir, bspat, bpop, bmask := c.bdir[:nb], b.cspat[:nb], b.cpop[:nb], b.cmask[:nb]
 	bcyl := b.cyl[:nb*cylStride]
+	pairs := c.pairs[:0]
+	sq := &tables.sqrt
+	c.cand = growI16(c.cand, nb)
+	cand := c.cand[:nb]
+	var rc rowCylinder
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
-		ma := a.cmask[i]
+		rc.gather(ca, a.cmask[i])
 		// bradDiff(da, db) ≤ maxDirDiff exactly when da−db+maxDirDiff wraps into 0…2·maxDirDiff
 		da := a.dir[a.cidx[i]] + maxDirDiff
 		sa, pa := int(a.cspat[i]), int(a.cpop[i])
+		// the cylinders of b with a compatible direction, listed without branching
+		// (about half of them are, in no predictable pattern)
+		nc := 0
 		for j, db := range bdir {
-			if da-db > 2*maxDirDiff {
-				continue
-			}
-			cb := (*[cylStride]uint64)(bcyl[j*cylStride:])
+			cand[nc] = int16(j)
+			nc += int(uint(int(da-db)-(2*maxDirDiff+1)) >> 63)
+		}
+		for _, j := range cand[:nc] {
+			cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
 			// cells valid in both cylinders: at least sa+sb−discCells; counted on the
 			// spatial masks only when that bound does not settle it
 			if lb := sa + int(bspat[j]) - discCells; lb*mccND < minMECells {
@@ -119,44 +137,64 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 					continue
 				}
 			}
-			na, nb, nab := commonCounts(ca, cb, ma, bmask[j])
-			na, nb = pa-na, int(bpop[j])-nb
-			c.addPair(i, j, na, nb, nab)
+			oa, ob, nab := rc.counts(cb, bmask[j])
+			// λ = 1 − √|a⊕b| / (√|a| + √|b|) on the common cells, |a⊕b| = na + nb − 2·nab
+			na, nb := pa-oa, int(bpop[j])-ob
+			if na+nb == 0 {
+				continue
+			}
+			l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
+			if q := uint8(l*255 + 0.5); q > 0 {
+				pairs = append(pairs, pair{int16(i), j, q})
+			}
+		}
+	}
+	c.pairs = pairs
+}
+
+// rowCylinder is a cylinder of the first template gathered once for its comparisons with
+// every cylinder of the second: its non-zero value words and its inverted partial
+// validity words, with their word indices. Loops over them run the same number of times
+// for the whole row, which the processor learns to predict, unlike loops over the words
+// shared with each cylinder of the other template.
+type rowCylinder struct {
+	ca         *[cylStride]uint64
+	m          cylMasks
+	nnz, npart int
+	nzv, invm  [cylWords]uint64
+	nzw, partw [cylWords]uint8
+}
+
+func (r *rowCylinder) gather(ca *[cylStride]uint64, m cylMasks) {
+	r.ca, r.m, r.nnz, r.npart = ca, m, 0, 0
+	for w := range cylWords {
+		if m.nz&(1<<w) != 0 {
+			r.nzv[r.nnz], r.nzw[r.nnz] = ca[w], uint8(w)
+			r.nnz++
+		}
+		if m.part&(1<<w) != 0 {
+			r.invm[r.npart], r.partw[r.npart] = ^ca[cylWords+w], uint8(w)
+			r.npart++
 		}
 	}
 }
 
-// commonCounts returns, for cylinders ca and cb, the value bits of ca on cells invalid in
-// cb (oa), those of cb on cells invalid in ca (ob), and the value bits set in both (nab).
-// Only words that can contribute are visited, as given by the cylinders' word masks.
-func commonCounts(ca, cb *[cylStride]uint64, ma, mb cylMasks) (oa, ob, nab int) {
-	for m := ma.nz & mb.nz; m != 0; m &= m - 1 {
-		w := bits.TrailingZeros32(m)
-		nab += bits.OnesCount64(ca[w] & cb[w])
+// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
+// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
+// bits set in both (nab). Only words that can contribute are visited.
+func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
+	for k, w := range r.nzw[:r.nnz] {
+		nab += bits.OnesCount64(r.nzv[k] & cb[w&31])
 	}
-	for m := ma.nz & mb.part; m != 0; m &= m - 1 {
+	for k, w := range r.partw[:r.npart] {
+		ob += bits.OnesCount64(cb[w&31] & r.invm[k])
+	}
+	ca := r.ca
+	for m := r.m.nz & mb.part; m != 0; m &= m - 1 {
 		w := bits.TrailingZeros32(m)
 		oa += bits.OnesCount64(ca[w] &^ cb[cylWords+w])
 	}
-	for m := mb.nz & ma.part; m != 0; m &= m - 1 {
-		w := bits.TrailingZeros32(m)
-		ob += bits.OnesCount64(cb[w] &^ ca[cylWords+w])
-	}
 	return oa, ob, nab
-}
-
-// addPair records the local similarity of cylinders i and j from the popcounts of their
-// value bits on the common cells (na, nb) and of their intersection (nab):
-// λ = 1 − √|a⊕b| / (√|a| + √|b|), with |a⊕b| = na + nb − 2·nab.
-func (c *Comparator) addPair(i, j, na, nb, nab int) {
-	if na+nb == 0 {
-		return
-	}
-	sq := &tables.sqrt
-	l := 1 - sq[na+nb-2*nab]/(sq[na]+sq[nb])
-	if q := uint8(l*255 + 0.5); q > 0 {
-		c.pairs = append(c.pairs, pair{int16(i), int16(j), q})
-	}
 }
 
 // selectPairs keeps up to nr pairs by decreasing similarity, each cylinder used once
@@ -177,18 +215,23 @@ func (c *Comparator) selectPairs(na, nb, nr int) {
 		c.sorted[hist[p.q]] = p
 		hist[p.q]++
 	}
-	c.usedA, c.usedB = growBool(c.usedA, na), growBool(c.usedB, nb)
-	c.sel = c.sel[:0]
+	// greedy selection without data-dependent branches (whether a pair's cylinders are
+	// still free follows no pattern the processor could predict)
+	usedA, usedB := growU8Zero(c.selA, na), growU8Zero(c.selB, nb)
+	c.selA, c.selB = usedA, usedB
+	c.sel = grow(c.sel, nr)
+	sel, ns := c.sel, 0
 	for _, p := range c.sorted {
-		if c.usedA[p.a] || c.usedB[p.b] {
-			continue
-		}
-		c.usedA[p.a], c.usedB[p.b] = true, true
-		c.sel = append(c.sel, p)
-		if len(c.sel) == nr {
+		sel[ns] = p
+		free := 1 ^ (usedA[p.a] | usedB[p.b])
+		usedA[p.a] |= free
+		usedB[p.b] |= free
+		ns += int(free)
+		if ns == nr {
 			break
 		}
 	}
+	c.sel = sel[:ns]
 }
 
 // relaxPairs runs the relaxation: each pair's similarity is reinforced by the pairs
@@ -211,7 +254,8 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 			d1 := math.Float32frombits(math.Float32bits(distA[q.a]-distB[q.b]) &^ (1 << 31))
 			d := int(d1 * (1 / d1Step))
 			d ^= (d ^ d1Len) & ((d1Len - d) >> 63) // min(d, d1Len) without a branch
-			r := rt.z1[d] * rt.z2[relA[q.a]-relB[q.b]] * rt.z3[radA[q.a]-radB[q.b]]
+			t := float32(rt.z1d[d] * rt.z2d[relA[q.a]-relB[q.b]])
+			r := float32(float64(t) * rt.z3d[radA[q.a]-radB[q.b]])
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
 			row[k], rho[k*n+i] = r, r
 		}
@@ -309,6 +353,19 @@ func growU8(s []uint8, n int) []uint8 {
 		return make([]uint8, n)
 	}
 	return s[:n]
+}
+
+func growI16(s []int16, n int) []int16 {
+	if cap(s) < n {
+		return make([]int16, n)
+	}
+	return s[:n]
+}
+
+func growU8Zero(s []uint8, n int) []uint8 {
+	s = growU8(s, n)
+	clear(s)
+	return s
 }
 
 func growBool(s []bool, n int) []bool {

@@ -106,6 +106,7 @@ func run(g *gray) *state {
 	sk.traceAll(st.cands, int(3*st.wl), int(math.Round(1.2*st.wl)))
 	directions(st.cands, f)
 	removeFalse(st.cands, st.wl, f, borderPx)
+	sk.release()
 	return st
 }
 

@@ -25,13 +25,25 @@ func (f *field) frequency(g *gray) {
 			th := f.angle(b)
 			dx, dy := math.Cos(th), math.Sin(th)
 			cx, cy := float64(bx*blockSize+blockSize/2), float64(by*blockSize+blockSize/2)
+			// every sample lies within 17.1 px (√(16²+6²)) of the centre: away from the
+			// image edge no clamping is needed
+			const reach = 18
+			inside := cx >= reach && cy >= reach && cx+reach <= float64(g.w-1) && cy+reach <= float64(g.h-1)
 			for t := range sig {
 				u := float64(t - len(sig)/2)
 				var s float32
-				for v := -6.0; v <= 6; v += 2 {
-					x := int(cx - u*dy + v*dx + 0.5)
-					y := int(cy + u*dx + v*dy + 0.5)
-					s += g.pix[clampI(y, 0, g.h-1)*g.w+clampI(x, 0, g.w-1)]
+				if inside {
+					for v := -6.0; v <= 6; v += 2 {
+						x := int(cx - u*dy + v*dx + 0.5)
+						y := int(cy + u*dx + v*dy + 0.5)
+						s += g.pix[y*g.w+x]
+					}
+				} else {
+					for v := -6.0; v <= 6; v += 2 {
+						x := int(cx - u*dy + v*dx + 0.5)
+						y := int(cy + u*dx + v*dy + 0.5)
+						s += g.pix[clampI(y, 0, g.h-1)*g.w+clampI(x, 0, g.w-1)]
+					}
 				}
 				sig[t] = s
 			}
@@ -53,11 +65,10 @@ func (f *field) frequency(g *gray) {
 	for by := 0; by < f.bh; by++ {
 		for bx := 0; bx < f.bw; bx++ {
 			var s, c float32
-			for dy := -2; dy <= 2; dy++ {
-				for dx := -2; dx <= 2; dx++ {
-					x, y := bx+dx, by+dy
-					if x >= 0 && y >= 0 && x < f.bw && y < f.bh && raw[y*f.bw+x] > 0 {
-						s += raw[y*f.bw+x]
+			for y := max(by-2, 0); y <= min(by+2, f.bh-1); y++ {
+				for _, r := range raw[y*f.bw+max(bx-2, 0) : y*f.bw+min(bx+2, f.bw-1)+1] {
+					if r > 0 {
+						s += r
 						c++
 					}
 				}

@@ -55,11 +55,19 @@ func (s *skeleton) detect(f *field) []candidate {
 			}
 		}
 	}
-	s.owner = make([]int32, len(s.m))
+	s.owner = getBuf[int32](&int32Bufs, len(s.m), true)
 	for k, c := range cs {
 		s.owner[c.y*s.w+c.x] = int32(k + 1)
 	}
 	return cs
+}
+
+// release hands the skeleton's buffers (the map included) back for reuse.
+func (s *skeleton) release() {
+	putBuf(&uint8Bufs, s.m)
+	putBuf(&int32Bufs, s.owner)
+	putBuf(&int32Bufs, s.stamp)
+	*s = skeleton{}
 }
 
 // nearBifurcation reports whether a bifurcation was already found within 2 px (junctions
@@ -94,7 +102,7 @@ func abs(v int) int {
 
 // traceAll follows every branch of every candidate for up to maxLen steps.
 func (s *skeleton) traceAll(cs []candidate, maxLen, dirSteps int) {
-	s.stamp = make([]int32, len(s.m))
+	s.stamp = getBuf[int32](&int32Bufs, len(s.m), true)
 	for k := range cs {
 		c := &cs[k]
 		i := c.y*s.w + c.x

@@ -80,13 +80,19 @@ func thin(m []uint8, w, h int) {
 	for y := 0; y < h; y++ {
 		m[y*w], m[y*w+w-1] = 0, 0
 	}
-	var live []int
+	n := 0
+	for _, v := range m {
+		n += int(v)
+	}
+	live := getBuf[int32](&int32Bufs, n, false)[:0]
+	defer func() { putBuf(&int32Bufs, live) }()
 	for i, v := range m {
 		if v == 1 {
-			live = append(live, i)
+			live = append(live, int32(i))
 		}
 	}
-	var del []int
+	del := getBuf[int32](&int32Bufs, n, false)[:0]
+	defer func() { putBuf(&int32Bufs, del) }()
 	for changed := true; changed; {
 		changed = false
 		for pass := 0; pass < 2; pass++ {
@@ -101,7 +107,7 @@ func thin(m []uint8, w, h int) {
 					continue
 				}
 				keep = append(keep, i)
-				if lut[neighbours(m, i, w)] {
+				if lut[neighbours(m, int(i), w)] {
 					del = append(del, i)
 				}
 			}
@@ -113,7 +119,7 @@ func thin(m []uint8, w, h int) {
 		}
 	}
 	for _, i := range live {
-		if m[i] == 1 && thinLUT.simple[neighbours(m, i, w)] {
+		if m[i] == 1 && thinLUT.simple[neighbours(m, int(i), w)] {
 			m[i] = 0
 		}
 	}
