@@ -27,7 +27,9 @@ type filterBank struct {
 	across [angleBins][int(maxWave) + 1][]tap
 }
 
-func newFilterBank(stride int) *filterBank {
+// buildFilterBank computes the kernels of every orientation bin and wavelength for one
+// padded image width.
+func buildFilterBank(stride int) *filterBank {
 	fb := &filterBank{stride: stride}
 	for a := range angleBins {
 		th := float64(a) * math.Pi / angleBins

@@ -32,3 +32,19 @@ func putBuf[T float32 | uint8 | int32](p *sync.Pool, b []T) {
 		p.Put(&b)
 	}
 }
+
+// filterBanks keeps recently built filter banks. A bank is read-only once built, so
+// one taken from the pool is put straight back and may serve several extractions at
+// once.
+var filterBanks sync.Pool // *filterBank
+
+// newFilterBank returns the filter bank for a padded image width, reusing a recent one
+// of that width.
+func newFilterBank(stride int) *filterBank {
+	fb, ok := filterBanks.Get().(*filterBank)
+	if !ok || fb.stride != stride {
+		fb = buildFilterBank(stride)
+	}
+	filterBanks.Put(fb)
+	return fb
+}
