@@ -210,6 +210,7 @@ func pixelAngles(g *gray, f *field) []uint8 {
 		y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
 		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
 		o := out[y*g.w : (y+1)*g.w]
+		bin := uint8(0) // the previous pixel's bin: most pixels share it or are next to it
 		for bx, v := range fgRow {
 			if !v {
 				continue
@@ -217,12 +218,18 @@ func pixelAngles(g *gray, f *field) []uint8 {
 			interpRow(y0c)
 			interpRow(y1c)
 			c0, c1, s0, s1 := rowC[y0c], rowC[y1c], rowS[y0c], rowS[y1c]
-			bin := uint8(angleBins) // none yet
 			for x := bx * blockSize; x < min((bx+1)*blockSize, g.w); x++ {
 				c := c0[x]*(1-wy) + c1[x]*wy
 				s := s0[x]*(1-wy) + s1[x]*wy
-				if !inBin(bin, float64(s), float64(c)) {
-					bin = orientationBin(float64(s), float64(c))
+				sv, cv := float64(s), float64(c)
+				switch up, down := (bin+1)%angleBins, (bin+angleBins-1)%angleBins; {
+				case inBin(bin, sv, cv):
+				case inBin(up, sv, cv):
+					bin = up
+				case inBin(down, sv, cv):
+					bin = down
+				default:
+					bin = orientationBin(sv, cv)
 				}
 				o[x] = bin
 			}
