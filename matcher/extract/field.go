@@ -35,21 +35,37 @@ func blockSums(g *gray) (f *field, gxx, gxy, gee []float32) {
 	cnt := make([]float32, n)
 	w := g.w
 	p := g.pix
+	// Each block's sums are carried in registers along a row of the block and added
+	// pixel by pixel in the same order as a plain per-pixel loop would.
 	for y := 0; y < g.h; y++ {
 		by := y / blockSize * bw
-		for x := 0; x < w; x++ {
-			b := by + x/blockSize
-			f.mean[b] += p[y*w+x]
-			cnt[b]++
-			if x == 0 || y == 0 || x == w-1 || y == g.h-1 {
+		row := p[y*w : (y+1)*w]
+		edgeRow := y == 0 || y == g.h-1
+		var up, down []float32
+		if !edgeRow {
+			up, down = p[(y-1)*w:y*w], p[(y+1)*w:(y+2)*w]
+		}
+		for x0 := 0; x0 < w; x0 += blockSize {
+			b := by + x0/blockSize
+			x1 := min(x0+blockSize, w)
+			m := f.mean[b]
+			for _, v := range row[x0:x1] {
+				m += v
+			}
+			f.mean[b] = m
+			cnt[b] += float32(x1 - x0)
+			if edgeRow {
 				continue
 			}
-			i := y*w + x
-			gx := (p[i-w+1] + 2*p[i+1] + p[i+w+1]) - (p[i-w-1] + 2*p[i-1] + p[i+w-1])
-			gy := (p[i+w-1] + 2*p[i+w] + p[i+w+1]) - (p[i-w-1] + 2*p[i-w] + p[i-w+1])
-			gxx[b] += gx*gx - gy*gy
-			gxy[b] += 2 * gx * gy
-			gee[b] += gx*gx + gy*gy
+			sxx, sxy, see := gxx[b], gxy[b], gee[b]
+			for x := max(x0, 1); x < min(x1, w-1); x++ {
+				gx := (up[x+1] + 2*row[x+1] + down[x+1]) - (up[x-1] + 2*row[x-1] + down[x-1])
+				gy := (down[x-1] + 2*down[x] + down[x+1]) - (up[x-1] + 2*up[x] + up[x+1])
+				sxx += gx*gx - gy*gy
+				sxy += 2 * gx * gy
+				see += gx*gx + gy*gy
+			}
+			gxx[b], gxy[b], gee[b] = sxx, sxy, see
 		}
 	}
 	for b := range cnt {
