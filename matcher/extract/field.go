@@ -2,7 +2,7 @@ package extract
 
 import (
 	"math"
-	"sort"
+	"slices"
 )
 
 // blockSize is the side in pixels (at 500 dpi) of the blocks on which orientation,
@@ -177,7 +177,7 @@ func percentile(v []float32, p float64) float32 {
 	if len(v) == 0 {
 		return 0
 	}
-	s := append([]float32(nil), v...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	s := slices.Clone(v)
+	slices.Sort(s)
 	return s[int(p*float64(len(s)-1))]
 }
