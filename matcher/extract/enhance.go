@@ -82,8 +82,13 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	for y := -padMargin; y < g.h+padMargin; y++ {
 		src := g.pix[clampI(y, 0, g.h-1)*g.w:]
 		row := pad[(y+padMargin)*pw:]
-		for x := -padMargin; x < g.w+padMargin; x++ {
-			row[x+padMargin] = src[clampI(x, 0, g.w-1)]
+		copy(row[padMargin:padMargin+g.w], src[:g.w])
+		left, right := row[:padMargin], row[padMargin+g.w:pw]
+		for x := range left {
+			left[x] = src[0]
+		}
+		for x := range right {
+			right[x] = src[g.w-1]
 		}
 	}
 	abin := pixelAngles(g, f)
@@ -137,9 +142,11 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 			convolveRun(a, smooth, row+x, fb.across[bins[x]][wl])
 			o := out[y*g.w+x : y*g.w+x+n]
 			for k, s := range a {
+				var ridge uint8
 				if s < 0 {
-					o[k] = 1
+					ridge = 1
 				}
+				o[k] = ridge
 			}
 			x += n
 		}
