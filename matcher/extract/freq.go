@@ -29,19 +29,27 @@ func (f *field) frequency(g *gray) {
 			// image edge no clamping is needed
 			const reach = 18
 			inside := cx >= reach && cy >= reach && cx+reach <= float64(g.w-1) && cy+reach <= float64(g.h-1)
+			// sample (u, v) lies at (cx − u·dy + v·dx, cy + u·dx + v·dy); the products
+			// along the ridge are the same for every u
+			var vdx, vdy [7]float64
+			for k := range vdx {
+				v := float64(2*k - 6)
+				vdx[k], vdy[k] = v*dx, v*dy
+			}
 			for t := range sig {
 				u := float64(t - len(sig)/2)
+				xu, yu := cx-u*dy, cy+u*dx
 				var s float32
 				if inside {
-					for v := -6.0; v <= 6; v += 2 {
-						x := int(cx - u*dy + v*dx + 0.5)
-						y := int(cy + u*dx + v*dy + 0.5)
+					for k := range vdx {
+						x := int(xu + vdx[k] + 0.5)
+						y := int(yu + vdy[k] + 0.5)
 						s += g.pix[y*g.w+x]
 					}
 				} else {
-					for v := -6.0; v <= 6; v += 2 {
-						x := int(cx - u*dy + v*dx + 0.5)
-						y := int(cy + u*dx + v*dy + 0.5)
+					for k := range vdx {
+						x := int(xu + vdx[k] + 0.5)
+						y := int(yu + vdy[k] + 0.5)
 						s += g.pix[clampI(y, 0, g.h-1)*g.w+clampI(x, 0, g.w-1)]
 					}
 				}
@@ -87,7 +95,12 @@ func signatureWave(sig []float32) float32 {
 	first, last, count := -1, -1, 0
 	var lo, hi float32 = sig[0], sig[0]
 	for _, v := range sig {
-		lo, hi = min(lo, v), max(hi, v)
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
 	}
 	if hi-lo < 1e-3 {
 		return 0
