@@ -92,6 +92,9 @@ func (f *field) frequency(g *gray) {
 
 // signatureWave returns the mean distance between successive minima of a signature, or 0.
 func signatureWave(sig []float32) float32 {
+	if len(sig) < 5 {
+		return 0 // no interior minimum possible
+	}
 	first, last, count := -1, -1, 0
 	var lo, hi float32 = sig[0], sig[0]
 	for _, v := range sig {
@@ -105,15 +108,17 @@ func signatureWave(sig []float32) float32 {
 	if hi-lo < 1e-3 {
 		return 0
 	}
+	// smoothed values (1 2 1) slide along: left, v, right; the minima are counted
+	// without branches, as they fall irregularly
+	left := sig[0] + 2*sig[1] + sig[2]
+	v := sig[1] + 2*sig[2] + sig[3]
 	for i := 2; i < len(sig)-2; i++ {
-		v := sig[i-1] + 2*sig[i] + sig[i+1]
-		if v < sig[i-2]+2*sig[i-1]+sig[i] && v <= sig[i]+2*sig[i+1]+sig[i+2] {
-			if first < 0 {
-				first = i
-			}
-			last = i
-			count++
-		}
+		right := sig[i] + 2*sig[i+1] + sig[i+2]
+		isMin := b2i(v < left) & b2i(v <= right)
+		first += (i - first) * (isMin & b2i(first < 0))
+		last += (i - last) * isMin
+		count += isMin
+		left, v = v, right
 	}
 	if count < 2 {
 		return 0
@@ -123,4 +128,12 @@ func signatureWave(sig []float32) float32 {
 		return 0
 	}
 	return w
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
