@@ -112,7 +112,7 @@ func thin(m []uint8, w, h int) {
 	live := ridgePixels(m)
 	n := len(live)
 	defer func() { putBuf(&int32Bufs, live) }()
-	del := getBuf[int32](&int32Bufs, n, false)[:0]
+	del := getBuf[int32](&int32Bufs, n+1, false)
 	defer func() { putBuf(&int32Bufs, del) }()
 	for changed := true; changed; {
 		changed = false
@@ -121,22 +121,22 @@ func thin(m []uint8, w, h int) {
 			if pass == 1 {
 				lut = &thinLUT.zs2
 			}
-			del = del[:0]
+			nd := 0
 			keep := live[:0]
 			for _, i := range live {
 				if m[i] == 0 {
 					continue
 				}
 				keep = append(keep, i)
-				if lut[neighbours(m, int(i), w)] {
-					del = append(del, i)
-				}
+				// listed without a branch: which pixels are deletable is irregular
+				del[nd] = i
+				nd += b2i(lut[neighbours(m, int(i), w)])
 			}
 			live = keep
-			for _, i := range del {
+			for _, i := range del[:nd] {
 				m[i] = 0
 			}
-			changed = changed || len(del) > 0
+			changed = changed || nd > 0
 		}
 	}
 	for _, i := range live {
