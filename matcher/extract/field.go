@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math"
-	"slices"
 )
 
 // blockSize is the side in pixels (at 500 dpi) of the blocks on which orientation,
@@ -172,12 +171,63 @@ func (f *field) angle(b int) float64 {
 	return a
 }
 
-// percentile returns the p-quantile (0..1) of v.
+// percentile returns the p-quantile (0..1) of v: the element at index ⌊p·(n−1)⌋ of v
+// sorted ascending. v's values must not be NaN; v is left as it is.
 func percentile(v []float32, p float64) float32 {
 	if len(v) == 0 {
 		return 0
 	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[int(p*float64(len(s)-1))]
+	s := getBuf[float32](&float32Bufs, len(v), false)
+	defer putBuf(&float32Bufs, s)
+	copy(s, v)
+	return selectKth(s, int(p*float64(len(s)-1)))
+}
+
+// selectKth returns the value that sorting s ascending would put at index k, reordering
+// s (quickselect with a median-of-three pivot; insertion sort for short ranges).
+func selectKth(s []float32, k int) float32 {
+	lo, hi := 0, len(s)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// order s[lo], s[mid], s[hi]; the median becomes the pivot
+		if s[mid] < s[lo] {
+			s[mid], s[lo] = s[lo], s[mid]
+		}
+		if s[hi] < s[lo] {
+			s[hi], s[lo] = s[lo], s[hi]
+		}
+		if s[hi] < s[mid] {
+			s[hi], s[mid] = s[mid], s[hi]
+		}
+		pivot := s[mid]
+		i, j := lo, hi
+		for i <= j {
+			for s[i] < pivot {
+				i++
+			}
+			for pivot < s[j] {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		// now s[lo..j] ≤ pivot ≤ s[i..hi], and s[j+1..i-1] equal the pivot
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return pivot
+		}
+	}
+	for i := lo + 1; i <= hi; i++ {
+		for j := i; j > lo && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s[k]
 }
