@@ -197,12 +197,14 @@ func pixelAngles(g *gray, f *field) []uint8 {
 		x0s[x], x1s[x] = int32(clampI(x0, 0, f.bw-1)), int32(clampI(x0+1, 0, f.bw-1))
 	}
 	rowC, rowS := make([][]float32, f.bh), make([][]float32, f.bh)
+	rows := getBuf[float32](&float32Bufs, 2*f.bh*g.w, false)
+	defer putBuf(&float32Bufs, rows)
 	interpRow := func(by int) {
 		if rowC[by] != nil {
 			return
 		}
 		c2, s2 := f.c2[by*f.bw:(by+1)*f.bw], f.s2[by*f.bw:(by+1)*f.bw]
-		rc, rs := make([]float32, g.w), make([]float32, g.w)
+		rc, rs := rows[2*by*g.w:(2*by+1)*g.w], rows[(2*by+1)*g.w:(2*by+2)*g.w]
 		for x, wx := range wxs {
 			x0, x1 := x0s[x], x1s[x]
 			rc[x] = c2[x0]*(1-wx) + c2[x1]*wx
