@@ -122,7 +122,7 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 		nc := 0
 		for j, db := range bdir {
 			cand[nc] = int16(j)
-			nc += int(uint(int(da-db)-(2*maxDirDiff+1)) >> 63)
+			nc += int(uint(int(da-db)-(2*maxDirDiff+1)) >> (bits.UintSize - 1))
 		}
 		for _, j := range cand[:nc] {
 			cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
@@ -179,10 +179,8 @@ func (r *rowCylinder) gather(ca *[cylStride]uint64, m cylMasks) {
 	}
 }
 
-// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
-// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
-// bits set in both (nab). Only words that can contribute are visited.
-func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
+// countsGo is counts in Go. Only words that can contribute are visited.
+func (r *rowCylinder) countsGo(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
 	for k, w := range r.nzw[:r.nnz] {
 		nab += bits.OnesCount64(r.nzv[k] & cb[w&31])
 	}
@@ -253,7 +251,7 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 			// read its final 0 (so ρ = 0·z2·z3 = 0)
 			d1 := math.Float32frombits(math.Float32bits(distA[q.a]-distB[q.b]) &^ (1 << 31))
 			d := int(d1 * (1 / d1Step))
-			d ^= (d ^ d1Len) & ((d1Len - d) >> 63) // min(d, d1Len) without a branch
+			d ^= (d ^ d1Len) & ((d1Len - d) >> (bits.UintSize - 1)) // min(d, d1Len), no branch
 			t := float32(rt.z1d[d] * rt.z2d[relA[q.a]-relB[q.b]])
 			r := float32(float64(t) * rt.z3d[radA[q.a]-radB[q.b]])
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index

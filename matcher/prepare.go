@@ -10,7 +10,7 @@ import (
 // one MCC bit cylinder (value bits and validity bits) per minutia whose cylinder is valid,
 // the minutiae's convex hull and the pairwise geometry used by the relaxation. A Prepared
 // is immutable once built and safe for concurrent use by many Comparators. It takes about
-// 370 bytes per minutia plus 6 bytes per minutia pair (about 24 KiB for 40 minutiae) and
+// 380 bytes per minutia plus 6 bytes per minutia pair (about 25 KiB for 40 minutiae) and
 // about 0.2–0.3 ms of one core to build, so galleries keep Packed templates and prepare
 // only the candidates of the precise stage (or cache the Prepared of frequent ones).
 type Prepared struct {

@@ -27,7 +27,9 @@ type filterBank struct {
 	across [angleBins][int(maxWave) + 1][]tap
 }
 
-func newFilterBank(stride int) *filterBank {
+// buildFilterBank computes the kernels of every orientation bin and wavelength for one
+// padded image width.
+func buildFilterBank(stride int) *filterBank {
 	fb := &filterBank{stride: stride}
 	for a := range angleBins {
 		th := float64(a) * math.Pi / angleBins
@@ -80,8 +82,13 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	for y := -padMargin; y < g.h+padMargin; y++ {
 		src := g.pix[clampI(y, 0, g.h-1)*g.w:]
 		row := pad[(y+padMargin)*pw:]
-		for x := -padMargin; x < g.w+padMargin; x++ {
-			row[x+padMargin] = src[clampI(x, 0, g.w-1)]
+		copy(row[padMargin:padMargin+g.w], src[:g.w])
+		left, right := row[:padMargin], row[padMargin+g.w:pw]
+		for x := range left {
+			left[x] = src[0]
+		}
+		for x := range right {
+			right[x] = src[g.w-1]
 		}
 	}
 	abin := pixelAngles(g, f)
@@ -135,9 +142,11 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 			convolveRun(a, smooth, row+x, fb.across[bins[x]][wl])
 			o := out[y*g.w+x : y*g.w+x+n]
 			for k, s := range a {
+				var ridge uint8
 				if s < 0 {
-					o[k] = 1
+					ridge = 1
 				}
+				o[k] = ridge
 			}
 			x += n
 		}
@@ -188,12 +197,14 @@ func pixelAngles(g *gray, f *field) []uint8 {
 		x0s[x], x1s[x] = int32(clampI(x0, 0, f.bw-1)), int32(clampI(x0+1, 0, f.bw-1))
 	}
 	rowC, rowS := make([][]float32, f.bh), make([][]float32, f.bh)
+	rows := getBuf[float32](&float32Bufs, 2*f.bh*g.w, false)
+	defer putBuf(&float32Bufs, rows)
 	interpRow := func(by int) {
 		if rowC[by] != nil {
 			return
 		}
 		c2, s2 := f.c2[by*f.bw:(by+1)*f.bw], f.s2[by*f.bw:(by+1)*f.bw]
-		rc, rs := make([]float32, g.w), make([]float32, g.w)
+		rc, rs := rows[2*by*g.w:(2*by+1)*g.w], rows[(2*by+1)*g.w:(2*by+2)*g.w]
 		for x, wx := range wxs {
 			x0, x1 := x0s[x], x1s[x]
 			rc[x] = c2[x0]*(1-wx) + c2[x1]*wx
@@ -208,6 +219,7 @@ func pixelAngles(g *gray, f *field) []uint8 {
 		y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
 		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
 		o := out[y*g.w : (y+1)*g.w]
+		bin := uint8(0) // the previous pixel's bin: most pixels share it or are next to it
 		for bx, v := range fgRow {
 			if !v {
 				continue
@@ -215,12 +227,18 @@ func pixelAngles(g *gray, f *field) []uint8 {
 			interpRow(y0c)
 			interpRow(y1c)
 			c0, c1, s0, s1 := rowC[y0c], rowC[y1c], rowS[y0c], rowS[y1c]
-			bin := uint8(angleBins) // none yet
 			for x := bx * blockSize; x < min((bx+1)*blockSize, g.w); x++ {
 				c := c0[x]*(1-wy) + c1[x]*wy
 				s := s0[x]*(1-wy) + s1[x]*wy
-				if !inBin(bin, float64(s), float64(c)) {
-					bin = orientationBin(float64(s), float64(c))
+				sv, cv := float64(s), float64(c)
+				switch up, down := (bin+1)%angleBins, (bin+angleBins-1)%angleBins; {
+				case inBin(bin, sv, cv):
+				case inBin(up, sv, cv):
+					bin = up
+				case inBin(down, sv, cv):
+					bin = down
+				default:
+					bin = orientationBin(sv, cv)
 				}
 				o[x] = bin
 			}

@@ -44,7 +44,9 @@ func Extract(img image.Image, o Options) (*Result, error) {
 	g := fromImage(img)
 	scale := 500 / dpi
 	if math.Abs(scale-1) > 0.02 {
+		src := g
 		g = g.resample(scale)
+		src.release()
 	} else {
 		scale = 1
 	}
@@ -60,6 +62,7 @@ func Extract(img image.Image, o Options) (*Result, error) {
 	}
 	t.Minutiae = st.minutiae(scale, maxN)
 	q := st.quality(t.Minutiae)
+	g.release()
 	t.Quality = q.Score
 	return &Result{Template: t, Quality: q}, nil
 }

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"math"
-	"sort"
 )
 
 // blockSize is the side in pixels (at 500 dpi) of the blocks on which orientation,
@@ -35,21 +34,37 @@ func blockSums(g *gray) (f *field, gxx, gxy, gee []float32) {
 	cnt := make([]float32, n)
 	w := g.w
 	p := g.pix
+	// Each block's sums are carried in registers along a row of the block and added
+	// pixel by pixel in the same order as a plain per-pixel loop would.
 	for y := 0; y < g.h; y++ {
 		by := y / blockSize * bw
-		for x := 0; x < w; x++ {
-			b := by + x/blockSize
-			f.mean[b] += p[y*w+x]
-			cnt[b]++
-			if x == 0 || y == 0 || x == w-1 || y == g.h-1 {
+		row := p[y*w : (y+1)*w]
+		edgeRow := y == 0 || y == g.h-1
+		var up, down []float32
+		if !edgeRow {
+			up, down = p[(y-1)*w:y*w], p[(y+1)*w:(y+2)*w]
+		}
+		for x0 := 0; x0 < w; x0 += blockSize {
+			b := by + x0/blockSize
+			x1 := min(x0+blockSize, w)
+			m := f.mean[b]
+			for _, v := range row[x0:x1] {
+				m += v
+			}
+			f.mean[b] = m
+			cnt[b] += float32(x1 - x0)
+			if edgeRow {
 				continue
 			}
-			i := y*w + x
-			gx := (p[i-w+1] + 2*p[i+1] + p[i+w+1]) - (p[i-w-1] + 2*p[i-1] + p[i+w-1])
-			gy := (p[i+w-1] + 2*p[i+w] + p[i+w+1]) - (p[i-w-1] + 2*p[i-w] + p[i-w+1])
-			gxx[b] += gx*gx - gy*gy
-			gxy[b] += 2 * gx * gy
-			gee[b] += gx*gx + gy*gy
+			sxx, sxy, see := gxx[b], gxy[b], gee[b]
+			for x := max(x0, 1); x < min(x1, w-1); x++ {
+				gx := (up[x+1] + 2*row[x+1] + down[x+1]) - (up[x-1] + 2*row[x-1] + down[x-1])
+				gy := (down[x-1] + 2*down[x] + down[x+1]) - (up[x-1] + 2*up[x] + up[x+1])
+				sxx += gx*gx - gy*gy
+				sxy += 2 * gx * gy
+				see += gx*gx + gy*gy
+			}
+			gxx[b], gxy[b], gee[b] = sxx, sxy, see
 		}
 	}
 	for b := range cnt {
@@ -156,12 +171,63 @@ func (f *field) angle(b int) float64 {
 	return a
 }
 
-// percentile returns the p-quantile (0..1) of v.
+// percentile returns the p-quantile (0..1) of v: the element at index ⌊p·(n−1)⌋ of v
+// sorted ascending. v's values must not be NaN; v is left as it is.
 func percentile(v []float32, p float64) float32 {
 	if len(v) == 0 {
 		return 0
 	}
-	s := append([]float32(nil), v...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[int(p*float64(len(s)-1))]
+	s := getBuf[float32](&float32Bufs, len(v), false)
+	defer putBuf(&float32Bufs, s)
+	copy(s, v)
+	return selectKth(s, int(p*float64(len(s)-1)))
+}
+
+// selectKth returns the value that sorting s ascending would put at index k, reordering
+// s (quickselect with a median-of-three pivot; insertion sort for short ranges).
+func selectKth(s []float32, k int) float32 {
+	lo, hi := 0, len(s)-1
+	for hi-lo > 16 {
+		mid := lo + (hi-lo)/2
+		// order s[lo], s[mid], s[hi]; the median becomes the pivot
+		if s[mid] < s[lo] {
+			s[mid], s[lo] = s[lo], s[mid]
+		}
+		if s[hi] < s[lo] {
+			s[hi], s[lo] = s[lo], s[hi]
+		}
+		if s[hi] < s[mid] {
+			s[hi], s[mid] = s[mid], s[hi]
+		}
+		pivot := s[mid]
+		i, j := lo, hi
+		for i <= j {
+			for s[i] < pivot {
+				i++
+			}
+			for pivot < s[j] {
+				j--
+			}
+			if i <= j {
+				s[i], s[j] = s[j], s[i]
+				i++
+				j--
+			}
+		}
+		// now s[lo..j] ≤ pivot ≤ s[i..hi], and s[j+1..i-1] equal the pivot
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return pivot
+		}
+	}
+	for i := lo + 1; i <= hi; i++ {
+		for j := i; j > lo && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s[k]
 }

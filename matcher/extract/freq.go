@@ -29,19 +29,27 @@ func (f *field) frequency(g *gray) {
 			// image edge no clamping is needed
 			const reach = 18
 			inside := cx >= reach && cy >= reach && cx+reach <= float64(g.w-1) && cy+reach <= float64(g.h-1)
+			// sample (u, v) lies at (cx − u·dy + v·dx, cy + u·dx + v·dy); the products
+			// along the ridge are the same for every u
+			var vdx, vdy [7]float64
+			for k := range vdx {
+				v := float64(2*k - 6)
+				vdx[k], vdy[k] = v*dx, v*dy
+			}
 			for t := range sig {
 				u := float64(t - len(sig)/2)
+				xu, yu := cx-u*dy, cy+u*dx
 				var s float32
 				if inside {
-					for v := -6.0; v <= 6; v += 2 {
-						x := int(cx - u*dy + v*dx + 0.5)
-						y := int(cy + u*dx + v*dy + 0.5)
+					for k := range vdx {
+						x := int(xu + vdx[k] + 0.5)
+						y := int(yu + vdy[k] + 0.5)
 						s += g.pix[y*g.w+x]
 					}
 				} else {
-					for v := -6.0; v <= 6; v += 2 {
-						x := int(cx - u*dy + v*dx + 0.5)
-						y := int(cy + u*dx + v*dy + 0.5)
+					for k := range vdx {
+						x := int(xu + vdx[k] + 0.5)
+						y := int(yu + vdy[k] + 0.5)
 						s += g.pix[clampI(y, 0, g.h-1)*g.w+clampI(x, 0, g.w-1)]
 					}
 				}
@@ -84,23 +92,33 @@ func (f *field) frequency(g *gray) {
 
 // signatureWave returns the mean distance between successive minima of a signature, or 0.
 func signatureWave(sig []float32) float32 {
+	if len(sig) < 5 {
+		return 0 // no interior minimum possible
+	}
 	first, last, count := -1, -1, 0
 	var lo, hi float32 = sig[0], sig[0]
 	for _, v := range sig {
-		lo, hi = min(lo, v), max(hi, v)
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
 	}
 	if hi-lo < 1e-3 {
 		return 0
 	}
+	// smoothed values (1 2 1) slide along: left, v, right; the minima are counted
+	// without branches, as they fall irregularly
+	left := sig[0] + 2*sig[1] + sig[2]
+	v := sig[1] + 2*sig[2] + sig[3]
 	for i := 2; i < len(sig)-2; i++ {
-		v := sig[i-1] + 2*sig[i] + sig[i+1]
-		if v < sig[i-2]+2*sig[i-1]+sig[i] && v <= sig[i]+2*sig[i+1]+sig[i+2] {
-			if first < 0 {
-				first = i
-			}
-			last = i
-			count++
-		}
+		right := sig[i] + 2*sig[i+1] + sig[i+2]
+		isMin := b2i(v < left) & b2i(v <= right)
+		first += (i - first) * (isMin & b2i(first < 0))
+		last += (i - last) * isMin
+		count += isMin
+		left, v = v, right
 	}
 	if count < 2 {
 		return 0
@@ -110,4 +128,12 @@ func signatureWave(sig []float32) float32 {
 		return 0
 	}
 	return w
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

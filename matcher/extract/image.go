@@ -15,7 +15,7 @@ type gray struct {
 // fromImage converts any image to grey.
 func fromImage(img image.Image) *gray {
 	b := img.Bounds()
-	g := &gray{w: b.Dx(), h: b.Dy(), pix: make([]float32, b.Dx()*b.Dy())}
+	g := &gray{w: b.Dx(), h: b.Dy(), pix: getBuf[float32](&float32Bufs, b.Dx()*b.Dy(), false)}
 	switch im := img.(type) {
 	case *image.Gray:
 		for y := 0; y < g.h; y++ {
@@ -35,6 +35,12 @@ func fromImage(img image.Image) *gray {
 	return g
 }
 
+// release hands the pixels back for reuse; g must not be used afterwards.
+func (g *gray) release() {
+	putBuf(&float32Bufs, g.pix)
+	g.pix = nil
+}
+
 // resample scales the image by factor f with bilinear interpolation, box-blurred first when
 // shrinking by more than 1.5 so ridges do not alias.
 func (g *gray) resample(f float64) *gray {
@@ -42,7 +48,7 @@ func (g *gray) resample(f float64) *gray {
 		g = g.boxBlur3()
 	}
 	w, h := int(math.Round(float64(g.w)*f)), int(math.Round(float64(g.h)*f))
-	out := &gray{w: w, h: h, pix: make([]float32, w*h)}
+	out := &gray{w: w, h: h, pix: getBuf[float32](&float32Bufs, w*h, false)}
 	for y := 0; y < h; y++ {
 		sy := (float64(y)+0.5)/f - 0.5
 		y0 := int(math.Floor(sy))

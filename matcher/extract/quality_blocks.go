@@ -83,12 +83,18 @@ func (s *profileScratch) slantedWindow(g *gray, cx, cy, theta float64) {
 	nx, ny := -dy, dx                          // across them
 	const reach = qAcross                      // the window lies within this distance of its centre
 	inside := cx >= reach && cy >= reach && cx < float64(g.w-1-reach) && cy < float64(g.h-1-reach)
+	// the products along the ridges are the same for every column
+	var vdx, vdy [qAlong]float64
+	for i := range vdx {
+		v := float64(i) - (qAlong-1)/2.0
+		vdx[i], vdy[i] = v*dx, v*dy
+	}
 	for j := range s.profile {
 		u := float64(j) - (qAcross-1)/2.0
+		xu, yu := cx+u*nx, cy+u*ny
 		var sum float64
 		for i := 0; i < qAlong; i++ {
-			v := float64(i) - (qAlong-1)/2.0
-			x, y := cx+u*nx+v*dx, cy+u*ny+v*dy
+			x, y := xu+vdx[i], yu+vdy[i]
 			var p float64
 			if inside {
 				p = g.interior(x, y)

@@ -1,5 +1,10 @@
 package extract
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // Skeletons: the binary ridge map is thinned to one-pixel-wide lines (Zhang–Suen), then
 // staircase corners are removed so every line pixel has exactly two neighbours, which
 // makes the crossing number exact.
@@ -72,6 +77,30 @@ func neighbours(m []uint8, i, w int) int {
 		int(m[i+w])<<4 | int(m[i+w-1])<<5 | int(m[i-1])<<6 | int(m[i-w-1])<<7
 }
 
+// ridgePixels lists the indices of the pixels set in a 0/1 map, in increasing order,
+// in a pooled slice. It reads the map eight pixels at a time.
+func ridgePixels(m []uint8) []int32 {
+	n, tail := 0, len(m)&^7
+	for i := 0; i < tail; i += 8 {
+		n += bits.OnesCount64(binary.LittleEndian.Uint64(m[i:]))
+	}
+	for _, v := range m[tail:] {
+		n += int(v)
+	}
+	live := getBuf[int32](&int32Bufs, n, false)[:0]
+	for i := 0; i < tail; i += 8 {
+		for word := binary.LittleEndian.Uint64(m[i:]); word != 0; word &= word - 1 {
+			live = append(live, int32(i+bits.TrailingZeros64(word)/8))
+		}
+	}
+	for i, v := range m[tail:] {
+		if v == 1 {
+			live = append(live, int32(tail+i))
+		}
+	}
+	return live
+}
+
 // thin thins a binary map in place. The outermost pixel frame is cleared first.
 func thin(m []uint8, w, h int) {
 	for x := 0; x < w; x++ {
@@ -80,18 +109,10 @@ func thin(m []uint8, w, h int) {
 	for y := 0; y < h; y++ {
 		m[y*w], m[y*w+w-1] = 0, 0
 	}
-	n := 0
-	for _, v := range m {
-		n += int(v)
-	}
-	live := getBuf[int32](&int32Bufs, n, false)[:0]
+	live := ridgePixels(m)
+	n := len(live)
 	defer func() { putBuf(&int32Bufs, live) }()
-	for i, v := range m {
-		if v == 1 {
-			live = append(live, int32(i))
-		}
-	}
-	del := getBuf[int32](&int32Bufs, n, false)[:0]
+	del := getBuf[int32](&int32Bufs, n+1, false)
 	defer func() { putBuf(&int32Bufs, del) }()
 	for changed := true; changed; {
 		changed = false
@@ -100,22 +121,22 @@ func thin(m []uint8, w, h int) {
 			if pass == 1 {
 				lut = &thinLUT.zs2
 			}
-			del = del[:0]
+			nd := 0
 			keep := live[:0]
 			for _, i := range live {
 				if m[i] == 0 {
 					continue
 				}
 				keep = append(keep, i)
-				if lut[neighbours(m, int(i), w)] {
-					del = append(del, i)
-				}
+				// listed without a branch: which pixels are deletable is irregular
+				del[nd] = i
+				nd += b2i(lut[neighbours(m, int(i), w)])
 			}
 			live = keep
-			for _, i := range del {
+			for _, i := range del[:nd] {
 				m[i] = 0
 			}
-			changed = changed || len(del) > 0
+			changed = changed || nd > 0
 		}
 	}
 	for _, i := range live {
