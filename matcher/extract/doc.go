@@ -10,22 +10,35 @@
 //     by morphology, fills holes and keeps the largest region: the finger.
 //  3. The orientation field is smoothed (Gaussian over the doubled angles, weighted by
 //     certainty); the ridge wavelength comes from oriented x-signatures.
-//  4. Enhancement: a smoothing along the ridges followed by an even Gabor profile across
-//     them, tuned to the local wavelength (a separable stand-in for a Gabor filter bank);
-//     its sign is the binary ridge map.
+//  4. Enhancement: a smoothing along the flow lines of the orientation field (so it
+//     follows curved ridges) followed by an even Gabor profile across them, tuned to the
+//     wavelength interpolated at each pixel (a separable stand-in for a Gabor filter
+//     bank); its sign is the binary ridge map.
 //  5. Thinning (Zhang–Suen, then removal of staircase corners) gives one-pixel ridges;
 //     the crossing number finds endings and bifurcations.
 //  6. False minutiae are removed by tracing the skeleton: near the edge of the finger,
 //     endings whose ridge runs out of the finger, spurs, short ridges, bridges, facing
 //     endings across a small gap (breaks) and clusters.
-//  7. Each minutia takes the smoothed ridge orientation, pointed out of the ending or out
-//     along the stem of the fork, and a quality from certainty and distance to the edge.
+//  7. Each minutia takes the smoothed ridge orientation interpolated at its pixel, pointed
+//     out of the ending or out along the stem of the fork, and a quality from certainty
+//     and distance to the edge.
 //
 // What was measured while tuning (FVC2002 set B, one parameter set for all databases):
 // keeping more minutiae pays; shorter limits for spurs, short ridges, bridges and breaks
 // each lowered the equal error rates, while dropping minutiae in unclear or uncertain
 // blocks, a wider border margin or local contrast normalisation before the enhancement
 // raised them.
+//
+// The figures of a 320-image database move by a percentage point or more when the image
+// is merely shifted by a few pixels (the 8-pixel block grid then falls elsewhere), so
+// changes are judged on the mean over four grid placements (shifts of (0,0), (4,0), (0,4)
+// and (3,5) pixels), not on one run. Measured that way, following flow lines instead of
+// straight segments when smoothing along the ridges, interpolating the wavelength
+// per pixel and the minutia direction per pixel lowered the summed EER of DB1–4 from
+// 16.6 to 13.9 %, the summed FNMR at FMR 1 % from 24.6 to 19.8 % and at 0.1 % from 38.1
+// to 33.3 %. Alone, the flow lines gave 15.9 % but a higher FNMR at 0.1 %, and the other
+// two did not help; two-pixel steps along the flow line (half its cost) gave back most
+// of the gain.
 //
 // Quality (type Quality) follows NFIQ 2 in spirit: foreground area, orientation
 // certainty, local clarity, frequency validity and minutiae count and quality, combined

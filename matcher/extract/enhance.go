@@ -3,15 +3,28 @@ package extract
 import "math"
 
 // Enhancement is a two-pass oriented filter, a separable stand-in for a Gabor filter bank:
-// first smooth along the local ridge orientation (closing small breaks and pores), then
-// filter across it with an even, zero-mean Gabor profile tuned to the local ridge
-// wavelength. The sign of the result is the binary ridge map. Filters are precomputed per
-// orientation bin and wavelength, as offsets into an edge-padded copy of the image.
+// first smooth along the ridges (closing small breaks and pores), then filter across them
+// with an even, zero-mean Gabor profile tuned to the local ridge wavelength. The sign of
+// the result is the binary ridge map.
+//
+// The smoothing follows the flow line through each pixel (the direction is re-read from
+// the orientation field at every step) rather than a straight segment, so it stays on
+// the ridge where ridges curve (cores, deltas) and can reach far enough to bridge gaps
+// in dry or dotted prints. The across-ridge profile is picked per pixel for the
+// wavelength interpolated between block centres, in half-pixel steps, so the filter does
+// not change abruptly at block edges. Both choices make the ridge map (and so the
+// minutiae) depend less on where the block grid happens to fall: averaged over four
+// placements of the grid, they lowered the summed EER of FVC2002 DB1–4 set B from 16.6
+// to 13.9 % (see the package doc). Across-ridge filters are precomputed per orientation
+// bin and wavelength, as offsets into an edge-padded copy of the image.
 const (
-	angleBins   = 24
-	alongRadius = 8
-	alongSigma  = 4.0
-	padMargin   = 24
+	angleBins  = 24
+	alongSigma = 4.0 // px: Gaussian weight along the flow line
+	alongReach = 8   // px followed each way along the flow line
+	alongStep  = 1   // px per step along the flow line (2 px steps measured clearly worse)
+	padMargin  = 24
+	// waveRes is the number of across-ridge profiles per pixel of wavelength.
+	waveRes = 2
 )
 
 // tap is one weighted sample at a linear offset in the padded image.
@@ -20,48 +33,75 @@ type tap struct {
 	w   float32
 }
 
-// filterBank holds the along-ridge and across-ridge kernels for one padded image width.
+// filterBank holds the across-ridge kernels for one padded image width, and the unit
+// step along each orientation bin.
 type filterBank struct {
 	stride int
-	along  [angleBins][]tap
-	across [angleBins][int(maxWave) + 1][]tap
+	across [angleBins][waveRes*int(maxWave) + 1][]tap
+	ux, uy [angleBins]int32                  // step along each orientation bin, 1/256 px
+	along  [alongReach/alongStep + 1]float32 // Gaussian weights by step along the flow line
 }
 
 func newFilterBank(stride int) *filterBank {
-	fb := &filterBank{stride: stride}
+	fb := &filterBank{stride: stride, ux: kernels.ux, uy: kernels.uy, along: kernels.along}
 	for a := range angleBins {
-		th := float64(a) * math.Pi / angleBins
-		dx, dy := math.Cos(th), math.Sin(th)
-		var sum float32
-		for t := -alongRadius; t <= alongRadius; t++ {
-			x, y := int(math.Round(float64(t)*dx)), int(math.Round(float64(t)*dy))
-			w := float32(math.Exp(-float64(t*t) / (2 * alongSigma * alongSigma)))
-			fb.along[a] = append(fb.along[a], tap{y*stride + x, w})
-			sum += w
-		}
-		for i := range fb.along[a] {
-			fb.along[a][i].w /= sum
-		}
-		for wl := int(minWave); wl <= int(maxWave); wl++ {
-			fb.across[a][wl] = acrossKernel(-dy, dx, float64(wl), stride)
+		for h, pk := range kernels.across[a] {
+			taps := make([]tap, len(pk))
+			for i, p := range pk {
+				taps[i] = tap{int(p.dy)*stride + int(p.dx), p.w}
+			}
+			fb.across[a][h] = taps
 		}
 	}
 	return fb
 }
 
+// pixelTap is a kernel tap at a pixel offset, before it is turned into a linear offset.
+type pixelTap struct {
+	dx, dy int8
+	w      float32
+}
+
+// kernelTables holds the enhancement kernels independent of the image width; computed
+// once, read-only.
+type kernelTables struct {
+	across [angleBins][waveRes*int(maxWave) + 1][]pixelTap
+	ux, uy [angleBins]int32
+	along  [alongReach/alongStep + 1]float32
+}
+
+var kernels = newKernelTables()
+
+func newKernelTables() *kernelTables {
+	k := &kernelTables{}
+	for a := range angleBins {
+		th := float64(a) * math.Pi / angleBins
+		dx, dy := math.Cos(th), math.Sin(th)
+		k.ux[a], k.uy[a] = int32(math.Round(256*alongStep*dx)), int32(math.Round(256*alongStep*dy))
+		for h := waveRes * int(minWave); h <= waveRes*int(maxWave); h++ {
+			k.across[a][h] = acrossKernel(-dy, dx, float64(h)/waveRes)
+		}
+	}
+	for t := range k.along {
+		d := float64(t * alongStep)
+		k.along[t] = float32(math.Exp(-d * d / (2 * alongSigma * alongSigma)))
+	}
+	return k
+}
+
 // acrossKernel samples an even Gabor profile along the normal (nx, ny); each tap is
 // weighted by its true distance from the centre line so rounding to pixels does not skew
 // the profile, and the weights are made zero-mean.
-func acrossKernel(nx, ny, wl float64, stride int) []tap {
+func acrossKernel(nx, ny, wl float64) []pixelTap {
 	sigma := 0.5 * wl
 	k := int(math.Ceil(wl))
-	var taps []tap
+	var taps []pixelTap
 	var mean float64
 	for t := -k; t <= k; t++ {
 		x, y := int(math.Round(float64(t)*nx)), int(math.Round(float64(t)*ny))
 		d := float64(x)*nx + float64(y)*ny
 		w := math.Exp(-d*d/(2*sigma*sigma)) * math.Cos(2*math.Pi*d/wl)
-		taps = append(taps, tap{y*stride + x, float32(w)})
+		taps = append(taps, pixelTap{int8(x), int8(y), float32(w)})
 		mean += w
 	}
 	mean /= float64(len(taps))
@@ -86,31 +126,18 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	abin := pixelAngles(g, f)
 	smooth := make([]float32, len(pad))
 	copy(smooth, pad)
+	flowSmooth(g, f, fb, pad, smooth, abin)
+	out := make([]uint8, g.w*g.h)
+	lo, hi := waveRes*int(minWave), waveRes*int(maxWave)
 	for y := 0; y < g.h; y++ {
 		for x := 0; x < g.w; x++ {
 			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
 				continue
 			}
+			h := clampI(int(waveRes*f.waveAt(x, y)+0.5), lo, hi)
 			i := (y+padMargin)*pw + x + padMargin
 			var s float32
-			for _, t := range fb.along[abin[y*g.w+x]] {
-				s += t.w * pad[i+t.off]
-			}
-			smooth[i] = s
-		}
-	}
-	out := make([]uint8, g.w*g.h)
-	for y := 0; y < g.h; y++ {
-		for x := 0; x < g.w; x++ {
-			b := (y/blockSize)*f.bw + x/blockSize
-			if !f.fg[b] {
-				continue
-			}
-			wl := int(f.wave[b] + 0.5)
-			wl = clampI(wl, int(minWave), int(maxWave))
-			i := (y+padMargin)*pw + x + padMargin
-			var s float32
-			for _, t := range fb.across[abin[y*g.w+x]][wl] {
+			for _, t := range fb.across[abin[y*g.w+x]][h] {
 				s += t.w * smooth[i+t.off]
 			}
 			if s < 0 {
@@ -119,6 +146,76 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 		}
 	}
 	return out
+}
+
+// flowSmooth writes into smooth, at every foreground pixel, the Gaussian-weighted mean of
+// the padded image along the flow line through the pixel, alongReach steps of alongStep
+// pixels each way. Each step takes the orientation bin of the pixel it lands on (kept
+// pointing the same way as the previous step); off the finger the last direction is kept.
+// Positions are fixed-point (1/256 px).
+func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin []uint8) {
+	pw := g.w + 2*padMargin
+	// orientation bins in padded coordinates, noBin off the finger
+	pbin := make([]uint8, len(pad))
+	for i := range pbin {
+		pbin[i] = noBin
+	}
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			if f.fg[(y/blockSize)*f.bw+x/blockSize] {
+				pbin[(y+padMargin)*pw+x+padMargin] = abin[y*g.w+x]
+			}
+		}
+	}
+	norm := fb.along[0]
+	for _, w := range fb.along[1:] {
+		norm += 2 * w
+	}
+	fl := flowLine{pad: pad, bin: pbin, stride: pw, fb: fb}
+	for y := padMargin; y < g.h+padMargin; y++ {
+		for x := padMargin; x < g.w+padMargin; x++ {
+			i := y*pw + x
+			a := pbin[i]
+			if a == noBin {
+				continue
+			}
+			dx, dy := fb.ux[a], fb.uy[a]
+			s := fb.along[0]*pad[i] + fl.sum(x, y, dx, dy) + fl.sum(x, y, -dx, -dy)
+			smooth[i] = s / norm
+		}
+	}
+}
+
+// noBin marks pixels off the finger in the padded orientation-bin map.
+const noBin = 255
+
+// flowLine follows flow lines through a padded image and its orientation bins.
+type flowLine struct {
+	pad    []float32
+	bin    []uint8
+	stride int
+	fb     *filterBank
+}
+
+// sum returns the weighted sum of the pixels met stepping from (x, y) (padded pixel
+// coordinates) with the initial fixed-point step (dx, dy), excluding the start. Padded
+// coordinates stay ≥ 0: the pad is wider than the reach.
+func (l *flowLine) sum(x, y int, dx, dy int32) float32 {
+	px, py := int32(x)<<8+128, int32(y)<<8+128 // +128 rounds to the nearest pixel
+	var s float32
+	for _, w := range l.fb.along[1:] {
+		px, py = px+dx, py+dy
+		j := int(py>>8)*l.stride + int(px>>8)
+		s += w * l.pad[j]
+		if a := l.bin[j]; a != noBin {
+			nx, ny := l.fb.ux[a], l.fb.uy[a]
+			if nx*dx+ny*dy < 0 {
+				nx, ny = -nx, -ny
+			}
+			dx, dy = nx, ny
+		}
+	}
+	return s
 }
 
 // pixelAngles interpolates the doubled-angle field bilinearly at every foreground pixel

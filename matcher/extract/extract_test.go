@@ -13,8 +13,9 @@ import (
 )
 
 // synthetic draws a fingerprint-like pattern: ridges of period 9 px following circles
-// around a centre, with a few ridges ending (a gap cut across them), on a white
-// background outside an ellipse.
+// around a centre, with a few ridges ending (a 40-px gap cut out of them: gaps of a few
+// ridge periods are bridged by the enhancement, as breaks in real prints should be), on a
+// white background outside an ellipse.
 func synthetic(w, h int) *image.Gray {
 	img := image.NewGray(image.Rect(0, 0, w, h))
 	cx, cy := float64(w)/2, float64(h)/2
@@ -27,7 +28,7 @@ func synthetic(w, h int) *image.Gray {
 			}
 			r := math.Hypot(dx, dy*1.2)
 			v := 128 + 100*math.Cos(2*math.Pi*r/9)
-			if x > int(cx)+20 && x < int(cx)+32 && y < int(cy) && int(r/9)%3 == 0 {
+			if x > int(cx)+20 && x < int(cx)+60 && y < int(cy) && int(r/9)%3 == 0 {
 				v = 228 // break ridges: endings
 			}
 			img.SetGray(x, y, color.Gray{Y: uint8(v)})

@@ -188,7 +188,7 @@ func directions(cs []candidate, f *field) {
 			continue
 		}
 		traced := math.Atan2(vy, vx)
-		th := f.angle((c.y/blockSize)*f.bw + c.x/blockSize)
+		th := f.angleAt(c.x, c.y)
 		if math.Cos(th-traced) < 0 {
 			th += math.Pi
 		}
