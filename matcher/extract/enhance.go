@@ -33,19 +33,18 @@ type tap struct {
 	w   float32
 }
 
-// filterBank holds the across-ridge kernels for one padded image width, and the unit
-// step along each orientation bin.
+// filterBank holds the across-ridge kernels for one padded image width, and the tables
+// of the flow-line walk.
 type filterBank struct {
+	*kernelTables
 	stride int
 	across [angleBins][waveRes*int(maxWave) + 1][]tap
-	ux, uy [angleBins]int32                  // step along each orientation bin, 1/256 px
-	along  [alongReach/alongStep + 1]float32 // Gaussian weights by step along the flow line
 }
 
 func newFilterBank(stride int) *filterBank {
-	fb := &filterBank{stride: stride, ux: kernels.ux, uy: kernels.uy, along: kernels.along}
+	fb := &filterBank{kernelTables: kernels, stride: stride}
 	for a := range angleBins {
-		for h, pk := range kernels.across[a] {
+		for h, pk := range kernels.pixelTaps[a] {
 			taps := make([]tap, len(pk))
 			for i, p := range pk {
 				taps[i] = tap{int(p.dy)*stride + int(p.dx), p.w}
@@ -65,9 +64,10 @@ type pixelTap struct {
 // kernelTables holds the enhancement kernels independent of the image width; computed
 // once, read-only.
 type kernelTables struct {
-	across [angleBins][waveRes*int(maxWave) + 1][]pixelTap
-	ux, uy [angleBins]int32
-	along  [alongReach/alongStep + 1]float32
+	pixelTaps [angleBins][waveRes*int(maxWave) + 1][]pixelTap
+	dx, dy    [2 * angleBins]int32              // step along each directed bin, 1/256 px
+	turn      [2 * angleBins][angleBins]uint8   // directed bin after meeting a pixel's bin
+	along     [alongReach/alongStep + 1]float32 // Gaussian weights by step along the flow line
 }
 
 var kernels = newKernelTables()
@@ -77,9 +77,20 @@ func newKernelTables() *kernelTables {
 	for a := range angleBins {
 		th := float64(a) * math.Pi / angleBins
 		dx, dy := math.Cos(th), math.Sin(th)
-		k.ux[a], k.uy[a] = int32(math.Round(256*alongStep*dx)), int32(math.Round(256*alongStep*dy))
+		k.dx[a], k.dy[a] = int32(math.Round(256*alongStep*dx)), int32(math.Round(256*alongStep*dy))
+		k.dx[a+angleBins], k.dy[a+angleBins] = -k.dx[a], -k.dy[a]
 		for h := waveRes * int(minWave); h <= waveRes*int(maxWave); h++ {
-			k.across[a][h] = acrossKernel(-dy, dx, float64(h)/waveRes)
+			k.pixelTaps[a][h] = acrossKernel(-dy, dx, float64(h)/waveRes)
+		}
+	}
+	// a walk heading along directed bin d that meets a pixel of bin b turns to b, pointed
+	// the way that does not reverse it
+	for d := range 2 * angleBins {
+		for b := range angleBins {
+			k.turn[d][b] = uint8(b)
+			if k.dx[b]*k.dx[d]+k.dy[b]*k.dy[d] < 0 {
+				k.turn[d][b] = uint8(b + angleBins)
+			}
 		}
 	}
 	for t := range k.along {
@@ -123,21 +134,19 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 			row[x+padMargin] = src[clampI(x, 0, g.w-1)]
 		}
 	}
-	abin := pixelAngles(g, f)
+	abin, hbin := pixelField(g, f)
 	smooth := make([]float32, len(pad))
 	copy(smooth, pad)
 	flowSmooth(g, f, fb, pad, smooth, abin)
 	out := make([]uint8, g.w*g.h)
-	lo, hi := waveRes*int(minWave), waveRes*int(maxWave)
 	for y := 0; y < g.h; y++ {
 		for x := 0; x < g.w; x++ {
 			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
 				continue
 			}
-			h := clampI(int(waveRes*f.waveAt(x, y)+0.5), lo, hi)
 			i := (y+padMargin)*pw + x + padMargin
 			var s float32
-			for _, t := range fb.across[abin[y*g.w+x]][h] {
+			for _, t := range fb.across[abin[y*g.w+x]][hbin[y*g.w+x]] {
 				s += t.w * smooth[i+t.off]
 			}
 			if s < 0 {
@@ -179,9 +188,8 @@ func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin [
 			if a == noBin {
 				continue
 			}
-			dx, dy := fb.ux[a], fb.uy[a]
-			s := fb.along[0]*pad[i] + fl.sum(x, y, dx, dy) + fl.sum(x, y, -dx, -dy)
-			smooth[i] = s / norm
+			s1, s2 := fl.sums(x, y, a)
+			smooth[i] = (fb.along[0]*pad[i] + s1 + s2) / norm
 		}
 	}
 }
@@ -197,53 +205,56 @@ type flowLine struct {
 	fb     *filterBank
 }
 
-// sum returns the weighted sum of the pixels met stepping from (x, y) (padded pixel
-// coordinates) with the initial fixed-point step (dx, dy), excluding the start. Padded
-// coordinates stay ≥ 0: the pad is wider than the reach.
-func (l *flowLine) sum(x, y int, dx, dy int32) float32 {
-	px, py := int32(x)<<8+128, int32(y)<<8+128 // +128 rounds to the nearest pixel
-	var s float32
-	for _, w := range l.fb.along[1:] {
-		px, py = px+dx, py+dy
-		j := int(py>>8)*l.stride + int(px>>8)
-		s += w * l.pad[j]
-		if a := l.bin[j]; a != noBin {
-			nx, ny := l.fb.ux[a], l.fb.uy[a]
-			if nx*dx+ny*dy < 0 {
-				nx, ny = -nx, -ny
-			}
-			dx, dy = nx, ny
+// sums returns the weighted sums of the pixels met stepping from (x, y) (padded pixel
+// coordinates) one way and the other along orientation bin a, excluding the start. The
+// two walks are independent; they advance together so the processor overlaps them.
+// Directions are directed bins (0…2·angleBins−1); padded coordinates stay ≥ 0 because
+// the pad is wider than the reach.
+func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
+	fb := l.fb
+	px1, py1 := int32(x)<<8+128, int32(y)<<8+128 // +128 rounds to the nearest pixel
+	px2, py2 := px1, py1
+	d1, d2 := a, a+angleBins
+	for _, w := range fb.along[1:] {
+		px1, py1 = px1+fb.dx[d1], py1+fb.dy[d1]
+		px2, py2 = px2+fb.dx[d2], py2+fb.dy[d2]
+		j1 := int(py1>>8)*l.stride + int(px1>>8)
+		j2 := int(py2>>8)*l.stride + int(px2>>8)
+		s1 += w * l.pad[j1]
+		s2 += w * l.pad[j2]
+		if b := l.bin[j1]; b != noBin {
+			d1 = fb.turn[d1][b]
+		}
+		if b := l.bin[j2]; b != noBin {
+			d2 = fb.turn[d2][b]
 		}
 	}
-	return s
+	return s1, s2
 }
 
-// pixelAngles interpolates the doubled-angle field bilinearly at every foreground pixel
-// and returns its orientation bin.
-func pixelAngles(g *gray, f *field) []uint8 {
-	out := make([]uint8, g.w*g.h)
+// pixelField interpolates the doubled-angle field and the wavelength bilinearly at every
+// foreground pixel and returns their bins: the orientation bin and the across-ridge
+// profile (wavelength in 1/waveRes px).
+func pixelField(g *gray, f *field) (abin, hbin []uint8) {
+	abin, hbin = make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
+	lo, hi := waveRes*int(minWave), waveRes*int(maxWave)
 	for y := 0; y < g.h; y++ {
-		fy := (float32(y)+0.5)/blockSize - 0.5
-		y0 := int(math.Floor(float64(fy)))
-		wy := fy - float32(y0)
-		y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
 		for x := 0; x < g.w; x++ {
 			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
 				continue
 			}
-			fx := (float32(x)+0.5)/blockSize - 0.5
-			x0 := int(math.Floor(float64(fx)))
-			wx := fx - float32(x0)
-			x0c, x1c := clampI(x0, 0, f.bw-1), clampI(x0+1, 0, f.bw-1)
-			b00, b01, b10, b11 := y0c*f.bw+x0c, y0c*f.bw+x1c, y1c*f.bw+x0c, y1c*f.bw+x1c
+			b00, b01, b10, b11, wx, wy := f.corners(x, y)
 			c := (f.c2[b00]*(1-wx)+f.c2[b01]*wx)*(1-wy) + (f.c2[b10]*(1-wx)+f.c2[b11]*wx)*wy
 			s := (f.s2[b00]*(1-wx)+f.s2[b01]*wx)*(1-wy) + (f.s2[b10]*(1-wx)+f.s2[b11]*wx)*wy
 			a := 0.5 * math.Atan2(float64(s), float64(c))
 			if a < 0 {
 				a += math.Pi
 			}
-			out[y*g.w+x] = uint8(int(a/math.Pi*angleBins+0.5) % angleBins)
+			abin[y*g.w+x] = uint8(int(a/math.Pi*angleBins+0.5) % angleBins)
+			w := f.wave
+			wl := (w[b00]*(1-wx)+w[b01]*wx)*(1-wy) + (w[b10]*(1-wx)+w[b11]*wx)*wy
+			hbin[y*g.w+x] = uint8(clampI(int(waveRes*wl+0.5), lo, hi))
 		}
 	}
-	return out
+	return abin, hbin
 }

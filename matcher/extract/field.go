@@ -179,14 +179,6 @@ func (f *field) angleAt(x, y int) float64 {
 	return a
 }
 
-// waveAt returns the ridge wavelength at pixel (x, y), interpolated bilinearly between
-// the centres of the four nearest blocks.
-func (f *field) waveAt(x, y int) float32 {
-	b00, b01, b10, b11, wx, wy := f.corners(x, y)
-	w := f.wave
-	return (w[b00]*(1-wx)+w[b01]*wx)*(1-wy) + (w[b10]*(1-wx)+w[b11]*wx)*wy
-}
-
 // corners returns the four blocks whose centres surround pixel (x, y) (clamped at the
 // edges) and the bilinear weights of the right and lower ones.
 func (f *field) corners(x, y int) (b00, b01, b10, b11 int, wx, wy float32) {
