@@ -146,8 +146,9 @@ func TestRotationTranslation(t *testing.T) {
 	}
 }
 
-// TestAccuracyRegression runs a small FVC protocol on four fingers of DB1 and DB3: most
-// genuine pairs must pass the FMR 1 % threshold and no impostor the FMR 0.01 % one.
+// TestAccuracyRegression runs a small FVC protocol on four fingers of DB1 and DB3: at
+// least 85 % of the genuine pairs must pass the FMR 1 % threshold (23 and 24 of 24 do)
+// and no impostor the FMR 0.01 % one.
 func TestAccuracyRegression(t *testing.T) {
 	for _, db := range []string{"DB1_B", "DB3_B"} {
 		imgs, ids := loadFVC(t, db, 4, 4)
@@ -169,7 +170,7 @@ func TestAccuracyRegression(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d/%d genuine pairs pass FMR 1 %%, %d false matches at 0.01 %%", db, pass, gen, falseMatch)
-		if pass < gen*75/100 || falseMatch > 0 {
+		if pass*100 < gen*85 || falseMatch > 0 {
 			t.Errorf("%s: %d/%d genuine pairs pass FMR 1 %%, %d false matches at 0.01 %%", db, pass, gen, falseMatch)
 		}
 	}
