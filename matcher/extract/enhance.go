@@ -237,24 +237,72 @@ func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
 // profile (wavelength in 1/waveRes px).
 func pixelField(g *gray, f *field) (abin, hbin []uint8) {
 	abin, hbin = make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
-	lo, hi := waveRes*int(minWave), waveRes*int(maxWave)
+	lo, hi := float32(waveRes*minWave), float32(waveRes*maxWave)
+	// interpolation columns and weights, the same for every row
+	x0s, x1s, wxs := make([]int, g.w), make([]int, g.w), make([]float32, g.w)
+	for x := range g.w {
+		b00, b01, _, _, wx, _ := f.corners(x, 0)
+		x0s[x], x1s[x], wxs[x] = b00, b01, wx
+	}
 	for y := 0; y < g.h; y++ {
+		b00, _, b10, _, _, wy := f.corners(0, y)
+		r0, r1 := b00, b10 // first block of the upper and lower rows
 		for x := 0; x < g.w; x++ {
 			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
 				continue
 			}
-			b00, b01, b10, b11, wx, wy := f.corners(x, y)
-			c := (f.c2[b00]*(1-wx)+f.c2[b01]*wx)*(1-wy) + (f.c2[b10]*(1-wx)+f.c2[b11]*wx)*wy
-			s := (f.s2[b00]*(1-wx)+f.s2[b01]*wx)*(1-wy) + (f.s2[b10]*(1-wx)+f.s2[b11]*wx)*wy
-			a := 0.5 * math.Atan2(float64(s), float64(c))
-			if a < 0 {
-				a += math.Pi
-			}
-			abin[y*g.w+x] = uint8(int(a/math.Pi*angleBins+0.5) % angleBins)
+			i0, i1, wx := x0s[x], x1s[x], wxs[x]
+			c := (f.c2[r0+i0]*(1-wx)+f.c2[r0+i1]*wx)*(1-wy) + (f.c2[r1+i0]*(1-wx)+f.c2[r1+i1]*wx)*wy
+			s := (f.s2[r0+i0]*(1-wx)+f.s2[r0+i1]*wx)*(1-wy) + (f.s2[r1+i0]*(1-wx)+f.s2[r1+i1]*wx)*wy
+			abin[y*g.w+x] = doubledAngleBin(c, s)
 			w := f.wave
-			wl := (w[b00]*(1-wx)+w[b01]*wx)*(1-wy) + (w[b10]*(1-wx)+w[b11]*wx)*wy
-			hbin[y*g.w+x] = uint8(clampI(int(waveRes*wl+0.5), lo, hi))
+			wl := (w[r0+i0]*(1-wx)+w[r0+i1]*wx)*(1-wy) + (w[r1+i0]*(1-wx)+w[r1+i1]*wx)*wy
+			hbin[y*g.w+x] = uint8(min(max(waveRes*wl, lo), hi) + 0.5)
 		}
 	}
 	return abin, hbin
+}
+
+// Tangents of the bin edges within the first octant of the doubled angle: 7.5°, 22.5°
+// and 37.5° (the doubled angle's bins are 360°/angleBins = 15° wide, centred on
+// multiples of 15°).
+var octantEdges = [3]float32{0.13165250, 0.41421356, 0.76732699}
+
+// doubledAngleBin returns the orientation bin (0…angleBins−1, the ridge angle in steps of
+// 180°/angleBins) of the doubled-angle vector (c, s), without trigonometry: the vector is
+// folded into the first octant, binned there against the edges' tangents, and unfolded.
+func doubledAngleBin(c, s float32) uint8 {
+	const perOctant = angleBins / 8 // 3 bins of 15° per 45°
+	ac, as := c, s
+	if ac < 0 {
+		ac = -ac
+	}
+	if as < 0 {
+		as = -as
+	}
+	swap := as > ac
+	if swap {
+		ac, as = as, ac
+	}
+	var k int // bin index within [0°, 45°], 0…perOctant (perOctant means 45° exactly)
+	if ac > 0 {
+		t := as / ac
+		for k < perOctant && t > octantEdges[k] {
+			k++
+		}
+	}
+	if swap {
+		k = 2*perOctant - k // reflect about 45°
+	}
+	// k now counts 15° steps in [0°, 90°] of |angle|; unfold to the quadrant
+	switch {
+	case c >= 0 && s >= 0:
+	case c < 0 && s >= 0:
+		k = 4*perOctant - k
+	case c < 0 && s < 0:
+		k = 4*perOctant + k
+	default:
+		k = 8*perOctant - k
+	}
+	return uint8(k % angleBins)
 }

@@ -81,3 +81,26 @@ func TestEnhanceCurvedNoisyRidges(t *testing.T) {
 		}
 	}
 }
+
+// TestDoubledAngleBin checks the trigonometry-free binning against atan2 all round the
+// circle (away from the bin edges, where rounding may go either way).
+func TestDoubledAngleBin(t *testing.T) {
+	for i := range 36000 {
+		phi := float64(i) / 36000 * 2 * math.Pi
+		step := 2 * math.Pi / angleBins
+		if d := math.Remainder(phi-step/2, step); math.Abs(d) < 1e-4 {
+			continue
+		}
+		for _, r := range []float64{1e-3, 0.5, 1} {
+			c, s := float32(r*math.Cos(phi)), float32(r*math.Sin(phi))
+			a := 0.5 * math.Atan2(float64(s), float64(c))
+			if a < 0 {
+				a += math.Pi
+			}
+			want := uint8(int(a/math.Pi*angleBins+0.5) % angleBins)
+			if got := doubledAngleBin(c, s); got != want {
+				t.Fatalf("doubled angle %.4f° (r %g): bin %d, want %d", phi*180/math.Pi, r, got, want)
+			}
+		}
+	}
+}
