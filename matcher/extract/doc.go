@@ -47,6 +47,13 @@
 // Gabor profiles, no cluster rule, a longer break rule, admitting faint but coherent
 // blocks to the foreground, an anti-aliasing (tent) filter for the resampling.
 //
+// The largest single gain was a fix: a fork's branches are the runs of neighbours the
+// crossing number counts, and two branches may leave through neighbours that touch
+// diagonally (north and east with north-east empty). Grouping the branches by adjacency
+// merged those two, and about one interior fork in five was then dropped for lacking a
+// third branch. Counting runs instead lowered the shift-averaged sums to 5.7 % (EER),
+// 7.1 % (FNMR at FMR 1 %) and 13.6 % (at 0.1 %).
+//
 // Quality (type Quality) follows NFIQ 2 in spirit: foreground area, orientation
 // certainty, local clarity, frequency validity and minutiae count and quality, combined
 // into 0–100. Extraction is deterministic: the same image always gives the same template.
