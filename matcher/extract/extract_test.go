@@ -147,7 +147,7 @@ func TestRotationTranslation(t *testing.T) {
 }
 
 // TestAccuracyRegression runs a small FVC protocol on four fingers of DB1 and DB3: at
-// least 85 % of the genuine pairs must pass the FMR 1 % threshold (23 and 24 of 24 do)
+// least 85 % of the genuine pairs must pass the FMR 1 % threshold (24 of 24 do in both)
 // and no impostor the FMR 0.01 % one.
 func TestAccuracyRegression(t *testing.T) {
 	for _, db := range []string{"DB1_B", "DB3_B"} {
