@@ -29,7 +29,11 @@
 // keeping more minutiae pays; shorter limits for spurs, short ridges, bridges and breaks
 // each lowered the equal error rates, while dropping minutiae in unclear or uncertain
 // blocks, a wider border margin or local contrast normalisation before the enhancement
-// raised them.
+// raised them (all measured before the fork fix described below). So did dropping
+// minutiae by a reliability score (orientation certainty, clarity, distance to the
+// nearest minutia, length of the shortest traced branch, type) fitted on which minutiae
+// reappear in the other impressions of a finger: fewer minutiae cost more than the
+// unreliable ones did.
 //
 // The figures of a 320-image database move by a percentage point or more when the image
 // is merely shifted by a few pixels (the 8-pixel block grid then falls elsewhere), so
@@ -52,7 +56,10 @@
 // diagonally (north and east with north-east empty). Grouping the branches by adjacency
 // merged those two, and about one interior fork in five was then dropped for lacking a
 // third branch. Counting runs instead lowered the shift-averaged sums to 5.7 % (EER),
-// 7.1 % (FNMR at FMR 1 %) and 13.6 % (at 0.1 %).
+// 7.1 % (FNMR at FMR 1 %) and 13.6 % (at 0.1 %); the share of minutiae found again
+// within 5 px and 20° after a (4, 3)-pixel shift of the image rose from 0.79 (before
+// the flow lines) to 0.87. After the fix, speck areas of 0.25 or 1 squared wavelength
+// and dropping the cluster rule measured the same within noise.
 //
 // Quality (type Quality) follows NFIQ 2 in spirit: foreground area, orientation
 // certainty, local clarity, frequency validity and minutiae count and quality, combined
