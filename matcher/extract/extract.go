@@ -103,6 +103,7 @@ func run(g *gray) *state {
 	fb := newFilterBank(g.w + 2*padMargin)
 	ridges := enhance(g, f, fb)
 	st.clarity = clarity(g, ridges, f)
+	cleanSpecks(ridges, g.w, g.h, f, int(specksArea*st.wl*st.wl))
 	thin(ridges, g.w, g.h)
 	sk := &skeleton{m: ridges, w: g.w, h: g.h}
 	st.cands = sk.detect(f)

@@ -13,8 +13,9 @@ import (
 )
 
 // synthetic draws a fingerprint-like pattern: ridges of period 9 px following circles
-// around a centre, with a few ridges ending (a gap cut across them), on a white
-// background outside an ellipse.
+// around a centre, with a few ridges ending (a 40-px gap cut out of them: gaps of a few
+// ridge periods are bridged by the enhancement, as breaks in real prints should be), on a
+// white background outside an ellipse.
 func synthetic(w, h int) *image.Gray {
 	img := image.NewGray(image.Rect(0, 0, w, h))
 	cx, cy := float64(w)/2, float64(h)/2
@@ -27,7 +28,7 @@ func synthetic(w, h int) *image.Gray {
 			}
 			r := math.Hypot(dx, dy*1.2)
 			v := 128 + 100*math.Cos(2*math.Pi*r/9)
-			if x > int(cx)+20 && x < int(cx)+32 && y < int(cy) && int(r/9)%3 == 0 {
+			if x > int(cx)+20 && x < int(cx)+60 && y < int(cy) && int(r/9)%3 == 0 {
 				v = 228 // break ridges: endings
 			}
 			img.SetGray(x, y, color.Gray{Y: uint8(v)})
@@ -145,8 +146,9 @@ func TestRotationTranslation(t *testing.T) {
 	}
 }
 
-// TestAccuracyRegression runs a small FVC protocol on four fingers of DB1 and DB3: most
-// genuine pairs must pass the FMR 1 % threshold and no impostor the FMR 0.01 % one.
+// TestAccuracyRegression runs a small FVC protocol on four fingers of DB1 and DB3: at
+// least 85 % of the genuine pairs must pass the FMR 1 % threshold (24 of 24 do in both)
+// and no impostor the FMR 0.01 % one.
 func TestAccuracyRegression(t *testing.T) {
 	for _, db := range []string{"DB1_B", "DB3_B"} {
 		imgs, ids := loadFVC(t, db, 4, 4)
@@ -168,7 +170,7 @@ func TestAccuracyRegression(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d/%d genuine pairs pass FMR 1 %%, %d false matches at 0.01 %%", db, pass, gen, falseMatch)
-		if pass < gen*75/100 || falseMatch > 0 {
+		if pass*100 < gen*85 || falseMatch > 0 {
 			t.Errorf("%s: %d/%d genuine pairs pass FMR 1 %%, %d false matches at 0.01 %%", db, pass, gen, falseMatch)
 		}
 	}

@@ -231,3 +231,28 @@ func selectKth(s []float32, k int) float32 {
 	}
 	return s[k]
 }
+
+// angleAt returns the ridge orientation in [0, π) at pixel (x, y), interpolated
+// bilinearly in doubled-angle form between the centres of the four nearest blocks.
+func (f *field) angleAt(x, y int) float64 {
+	b00, b01, b10, b11, wx, wy := f.corners(x, y)
+	c := (f.c2[b00]*(1-wx)+f.c2[b01]*wx)*(1-wy) + (f.c2[b10]*(1-wx)+f.c2[b11]*wx)*wy
+	s := (f.s2[b00]*(1-wx)+f.s2[b01]*wx)*(1-wy) + (f.s2[b10]*(1-wx)+f.s2[b11]*wx)*wy
+	a := 0.5 * math.Atan2(float64(s), float64(c))
+	if a < 0 {
+		a += math.Pi
+	}
+	return a
+}
+
+// corners returns the four blocks whose centres surround pixel (x, y) (clamped at the
+// edges) and the bilinear weights of the right and lower ones.
+func (f *field) corners(x, y int) (b00, b01, b10, b11 int, wx, wy float32) {
+	fx := (float32(x)+0.5)/blockSize - 0.5
+	fy := (float32(y)+0.5)/blockSize - 0.5
+	x0, y0 := int(math.Floor(float64(fx))), int(math.Floor(float64(fy)))
+	wx, wy = fx-float32(x0), fy-float32(y0)
+	x0c, x1c := clampI(x0, 0, f.bw-1), clampI(x0+1, 0, f.bw-1)
+	y0c, y1c := clampI(y0, 0, f.bh-1), clampI(y0+1, 0, f.bh-1)
+	return y0c*f.bw + x0c, y0c*f.bw + x1c, y1c*f.bw + x0c, y1c*f.bw + x1c, wx, wy
+}

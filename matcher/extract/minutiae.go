@@ -115,11 +115,19 @@ func (s *skeleton) traceAll(cs []candidate, maxLen, dirSteps int) {
 		s.stampN++
 		s.stamp[i] = s.stampN
 		var starts []int
-		for _, d := range ring {
+		var set [8]bool
+		for r, d := range ring {
 			j := i + d[1]*s.w + d[0]
 			if s.m[j] == 1 {
 				s.stamp[j] = s.stampN
-				starts = append(starts, j)
+				set[r] = true
+			}
+		}
+		for r, d := range ring {
+			// one start per run of neighbours (the runs the crossing number counts): a
+			// neighbour right after another in ring order belongs to the same branch
+			if set[r] && !(c.typ == matcher.TypeBifurcation && set[(r+7)%8]) {
+				starts = append(starts, i+d[1]*s.w+d[0])
 			}
 		}
 		c.nb = 0
@@ -127,28 +135,10 @@ func (s *skeleton) traceAll(cs []candidate, maxLen, dirSteps int) {
 			if c.nb == 3 {
 				break
 			}
-			if c.typ == matcher.TypeBifurcation && adjacentToEarlier(starts, j, s.w) {
-				continue
-			}
 			c.branch[c.nb] = s.trace(j, k, maxLen, dirSteps)
 			c.nb++
 		}
 	}
-}
-
-// adjacentToEarlier reports whether start j touches a start listed before it (so both
-// belong to the same branch).
-func adjacentToEarlier(starts []int, j, w int) bool {
-	for _, o := range starts {
-		if o == j {
-			return false
-		}
-		dx, dy := o%w-j%w, o/w-j/w
-		if dx >= -1 && dx <= 1 && dy >= -1 && dy <= 1 {
-			return true
-		}
-	}
-	return false
 }
 
 // trace walks from pixel i until an end, a junction, another candidate or maxLen.
@@ -202,7 +192,7 @@ func directions(cs []candidate, f *field) {
 			continue
 		}
 		traced := math.Atan2(vy, vx)
-		th := f.angle((c.y/blockSize)*f.bw + c.x/blockSize)
+		th := f.angleAt(c.x, c.y)
 		if math.Cos(th-traced) < 0 {
 			th += math.Pi
 		}

@@ -82,9 +82,9 @@ func BenchmarkStages(b *testing.B) {
 			newFilterBank(g.w + 2*padMargin)
 		})
 	})
-	b.Run("pixelAngles", func(b *testing.B) {
+	b.Run("pixelField", func(b *testing.B) {
 		timeStage(b, func() {
-			pixelAngles(g, f)
+			pixelField(g, f)
 		})
 	})
 	b.Run("enhance", func(b *testing.B) {
