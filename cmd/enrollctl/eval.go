@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/enrolld/enrolld/matcher"
@@ -31,7 +32,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return runEvalSearch(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "compare" {
-		fmt.Fprintln(stderr, "usage: enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]\n       enrollctl eval quality DIR [--dpi N] [--json]\n       enrollctl eval search --gallery FILE --mates DIR… [--json]")
+		fmt.Fprintln(stderr, "usage: enrollctl eval compare DIR [--dpi N] [--json] [--impostors all|first]\n       enrollctl eval quality DIR[@DPI]… [--dpi N] [--reject pairs|images] [--fmr F] [--json]\n       enrollctl eval calibrate DIR[@DPI]…\n       enrollctl eval search --gallery FILE --mates DIR… [--json]")
 		return usageErrorf("eval: unknown or missing sub-command (want compare, quality, calibrate or search)")
 	}
 	fs := flag.NewFlagSet("eval compare", flag.ContinueOnError)
@@ -88,6 +89,20 @@ func parseWithPositional(fs *flag.FlagSet, args []string) (string, error) {
 		return "", fmt.Errorf("%s: unexpected arguments %q", fs.Name(), fs.Args())
 	}
 	return pos, nil
+}
+
+// splitDirDPI splits an image folder given as DIR@DPI (or DIR:DPI) into the folder and its
+// resolution; a bare DIR has def dots per inch.
+func splitDirDPI(spec string, def float64) (string, float64, error) {
+	i := strings.LastIndexAny(spec, "@:")
+	if i <= 0 {
+		return spec, def, nil
+	}
+	v, err := strconv.ParseFloat(spec[i+1:], 64)
+	if err != nil || v < 100 || v > 5000 {
+		return "", 0, usageErrorf("%q: the resolution after %q must be a number of dots per inch", spec, spec[i])
+	}
+	return spec[:i], v, nil
 }
 
 // evalResult holds the figures of eval compare, with the JSON keys of the issue.

@@ -8,13 +8,11 @@ import (
 	"math"
 	"runtime"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/enrolld/enrolld/matcher"
 )
 
-// runEvalCalibrate implements "enrollctl eval calibrate DIR[:DPI]…": it pools the impostor
+// runEvalCalibrate implements "enrollctl eval calibrate DIR[@DPI]…": it pools the impostor
 // scores (every pair of impressions of different fingers) of the folders, measures the
 // raw similarity at false-match rates 10^-0.5 … 10^-3.5, fits an exponential tail to the
 // last measured decade and prints the table used by matcher's calibration (Go syntax).
@@ -26,19 +24,15 @@ func runEvalCalibrate(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	if len(dirs) == 0 {
-		return fmt.Errorf("eval calibrate: usage: enrollctl eval calibrate DIR[:DPI]…")
+		return fmt.Errorf("eval calibrate: usage: enrollctl eval calibrate DIR[@DPI]…")
 	}
 	runtime.GOMAXPROCS(1)
 	var imp []float64
 	var cmp matcher.Comparator
 	for _, d := range dirs {
-		dpi := 500.0
-		if i := strings.LastIndexByte(d, ':'); i > 0 {
-			v, err := strconv.ParseFloat(d[i+1:], 64)
-			if err != nil {
-				return fmt.Errorf("eval calibrate: %q: bad resolution: %w", d, err)
-			}
-			d, dpi = d[:i], v
+		d, dpi, err := splitDirDPI(d, 500)
+		if err != nil {
+			return fmt.Errorf("eval calibrate: %w", err)
 		}
 		set, err := loadFVC(ctx, d, dpi, stderr)
 		if err != nil {

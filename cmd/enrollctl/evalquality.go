@@ -9,20 +9,23 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/enrolld/enrolld/matcher"
 )
 
-// runEvalQuality implements "enrollctl eval quality DIR [--dpi N] [--json]
-// [--reject pairs|images]": the error-versus-reject curve (the "error versus discard
+// runEvalQuality implements "enrollctl eval quality DIR[@DPI]… [--dpi N] [--json]
+// [--reject pairs|images] [--fmr F]": the error-versus-reject curve (the "error versus discard
 // characteristic", EDC, of ISO/IEC 29794-1 and of Grother and Tabassi's evaluation of
 // quality measures) of the image quality score.
 //
 // Every pair of the folder is compared once (genuine: impressions of the same finger;
 // impostor: impressions of different fingers). The decision threshold is fixed first,
-// on all comparisons, as the lowest score at which at most 1 % of the impostor
-// comparisons are accepted (a comparison is accepted when its score is at least the
-// threshold), so the 0 % point equals "FNMR at FMR 1 %" of eval compare. The threshold
+// on all comparisons, as the lowest score at which at most a fraction F (--fmr, 1 % by
+// default) of the impostor comparisons are accepted (a comparison is accepted when its
+// score is at least the threshold), so the 0 % point equals "FNMR at FMR 1 %" (or
+// 0.1 % with --fmr 0.001) of eval compare. A stricter threshold leaves more misses to
+// discard, so the curve says more when the matcher misses only a handful at 1 %. The threshold
 // then stays fixed while low-quality samples are discarded:
 //
 //   - pairs (the default, the standard EDC): each genuine comparison has the pair
@@ -35,38 +38,73 @@ import (
 //     (ties likewise in expectation), and with them every genuine comparison involving
 //     one; the FNMR is that of the comparisons left.
 //
+// Several folders (databases) are pooled: each keeps its own threshold, the qualities
+// share one scale, and the lowest fraction is discarded over the pool, which steadies
+// the curve when each folder has only a handful of misses.
+//
 // A useful quality score makes the FNMR fall as more is discarded.
 func runEvalQuality(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval quality", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dpi := fs.Float64("dpi", 500, "image resolution in dots per inch")
+	dpi := fs.Float64("dpi", 500, "image resolution in dots per inch (for folders given without @DPI)")
 	asJSON := fs.Bool("json", false, "print the curve as JSON")
+	fmr := fs.Float64("fmr", 0.01, "false-match rate at which the threshold is fixed (0.01 = 1 %)")
 	reject := fs.String("reject", "pairs", "what is discarded: pairs (genuine comparisons by min of the two qualities) or images")
-	dir, err := parseWithPositional(fs, args)
+	dirs, err := parsePositionals(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(dirs) == 0 {
+		return usageErrorf("eval quality: usage: enrollctl eval quality DIR[@DPI]… [--reject pairs|images] [--fmr F] [--json]")
 	}
 	if *reject != "pairs" && *reject != "images" {
 		return fmt.Errorf("eval quality: --reject %q: want pairs or images", *reject)
 	}
-	runtime.GOMAXPROCS(1)
-	set, err := loadFVC(ctx, dir, *dpi, stderr)
-	if err != nil {
-		return err
+	if *fmr <= 0 || *fmr >= 1 {
+		return fmt.Errorf("eval quality: --fmr %v: want a fraction between 0 and 1", *fmr)
 	}
-	curve := set.errorVersusReject(evrFractions, *reject == "images")
+	runtime.GOMAXPROCS(1)
+	var pool evrPool
+	for _, spec := range dirs {
+		dir, res, err := splitDirDPI(spec, *dpi)
+		if err != nil {
+			return fmt.Errorf("eval quality: %w", err)
+		}
+		set, err := loadFVC(ctx, dir, res, stderr)
+		if err != nil {
+			return err
+		}
+		pool.add(set, *fmr)
+	}
+	curve := pool.curve(evrFractions, *fmr, *reject == "images")
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(curve)
 	}
-	fmt.Fprintf(stdout, "threshold at FMR 1 %% (%.4f), fixed; discarding %s; image quality min %d, median %d, max %d\n",
-		curve.Threshold, curve.Reject, curve.QualityMin, curve.QualityMedian, curve.QualityMax)
+	fmt.Fprintf(stdout, "threshold at FMR %g %% (%s), fixed; discarding %s; image quality min %d, median %d, max %d\n",
+		100*curve.FMR, curve.thresholds(), curve.Reject, curve.QualityMin, curve.QualityMedian, curve.QualityMax)
 	fmt.Fprintln(stdout, "discarded %  genuine left  quality cut  FNMR %")
 	for _, p := range curve.Points {
 		fmt.Fprintf(stdout, "%11.0f  %12.1f  %11d  %6.2f\n", 100*p.Rejected, p.Genuine, p.Cut, p.FNMR)
 	}
 	return nil
+}
+
+// parsePositionals parses flags that may come before, between and after the positional
+// arguments, and returns the positional ones.
+func parsePositionals(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 // evrFractions are the discarded fractions the curve reports.
@@ -85,48 +123,78 @@ type evrPoint struct {
 
 type evrCurve struct {
 	Reject        string     `json:"reject"`
-	Threshold     float64    `json:"threshold"`
+	FMR           float64    `json:"fmr"`
+	Thresholds    []float64  `json:"thresholds"` // one per folder, in the order given
 	QualityMin    uint8      `json:"quality_min"`
 	QualityMedian uint8      `json:"quality_median"`
 	QualityMax    uint8      `json:"quality_max"`
 	Points        []evrPoint `json:"points"`
 }
 
-// errorVersusReject compares every pair of the set and computes the curve.
-func (s *fvcSet) errorVersusReject(fractions []float64, byImage bool) evrCurve {
+// evrPool gathers the comparisons of one or more folders. Each folder's threshold is
+// fixed at the FMR on its own impostors, and its genuine scores are kept relative to that
+// threshold, so the pooled curve counts a miss exactly when the folder's own threshold
+// would; image qualities are on one scale and are pooled as they are.
+type evrPool struct {
+	gen        []evrGenuine // scores minus their folder's threshold
+	qs         []int
+	thresholds []float64
+}
+
+// add compares every pair of the set once and adds it to the pool.
+func (p *evrPool) add(s *fvcSet, fmr float64) {
 	var cmp matcher.Comparator
 	var gen []evrGenuine
 	var imp []float64
+	base := len(p.qs)
 	for i := range s.items {
 		for j := i + 1; j < len(s.items); j++ {
 			v := cmp.Compare(s.items[i].prep, s.items[j].prep)
 			if s.items[i].finger == s.items[j].finger {
-				gen = append(gen, evrGenuine{i, j, v})
+				gen = append(gen, evrGenuine{base + i, base + j, v})
 			} else {
 				imp = append(imp, v)
 			}
 		}
 	}
-	qs := make([]int, len(s.items))
-	for i, it := range s.items {
-		qs[i] = int(it.quality)
+	thr := thresholdAtFMR(imp, fmr)
+	for _, g := range gen {
+		g.score -= thr
+		p.gen = append(p.gen, g)
 	}
-	sorted := append([]int(nil), qs...)
+	for _, it := range s.items {
+		p.qs = append(p.qs, int(it.quality))
+	}
+	p.thresholds = append(p.thresholds, thr)
+}
+
+// curve computes the error-versus-reject curve of the pool.
+func (p *evrPool) curve(fractions []float64, fmr float64, byImage bool) evrCurve {
+	sorted := append([]int(nil), p.qs...)
 	sort.Ints(sorted)
-	c := evrCurve{
-		Reject:        "pairs",
-		Threshold:     thresholdAtFMR(imp, 0.01),
-		QualityMin:    uint8(sorted[0]),
-		QualityMedian: uint8(sorted[len(sorted)/2]),
-		QualityMax:    uint8(sorted[len(sorted)-1]),
+	c := evrCurve{Reject: "pairs", FMR: fmr, Thresholds: p.thresholds}
+	if len(sorted) > 0 {
+		c.QualityMin, c.QualityMedian, c.QualityMax = uint8(sorted[0]), uint8(sorted[len(sorted)/2]), uint8(sorted[len(sorted)-1])
 	}
 	if byImage {
 		c.Reject = "images"
-		c.Points = edcImages(gen, qs, c.Threshold, fractions)
+		c.Points = edcImages(p.gen, p.qs, 0, fractions)
 	} else {
-		c.Points = edcPairs(gen, qs, c.Threshold, fractions)
+		c.Points = edcPairs(p.gen, p.qs, 0, fractions)
 	}
 	return c
+}
+
+// thresholds formats the folders' thresholds for the text output.
+func (c evrCurve) thresholds() string {
+	var b strings.Builder
+	for i, t := range c.Thresholds {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%.4f", t)
+	}
+	return b.String()
 }
 
 // evrGenuine is one genuine comparison: the indices of its two images and its score.
