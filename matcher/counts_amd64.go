@@ -13,14 +13,14 @@ var hasPOPCNT = cpu.X86.HasPOPCNT
 // accumulators around the fallback call that bits.OnesCount64 carries under GOAMD64=v1.
 //
 //go:noescape
-func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64, mbPart uint32) (oa, ob, nab int)
+func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64) (oa, ob, nab int)
 
 // counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
 // of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
 // bits set in both (nab).
 func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
 	if hasPOPCNT {
-		return countsPOPCNT(r, cb, mb.part)
+		return countsPOPCNT(r, cb)
 	}
 	return r.countsGo(cb, mb)
 }

@@ -6,7 +6,7 @@ package matcher
 const hasPOPCNT = false
 
 // countsPOPCNT is not available on this platform.
-func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64, mbPart uint32) (oa, ob, nab int) {
+func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64) (oa, ob, nab int) {
 	panic("matcher: countsPOPCNT without assembly")
 }
 
