@@ -9,18 +9,21 @@ import "golang.org/x/sys/cpu"
 // checks for it at every call).
 var hasPOPCNT = cpu.X86.HasPOPCNT
 
-// countsPOPCNT is counts written in assembly with POPCNT: the Go loops spill their
-// accumulators around the fallback call that bits.OnesCount64 carries under GOAMD64=v1.
+// countsRowPOPCNT is countsRow written in assembly with POPCNT.
 //
 //go:noescape
-func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64) (oa, ob, nab int)
+func countsRowPOPCNT(r *rowCylinder, bcyl *uint64, cand *int16, n int, out *cylCounts)
 
-// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
-// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
-// bits set in both (nab).
-func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
-	if hasPOPCNT {
-		return countsPOPCNT(r, cb)
+// countsRow fills out[k] with the counts of the row cylinder against cylinder cand[k] of
+// bcyl (cylStride words per cylinder; every index must lie within bcyl).
+func (r *rowCylinder) countsRow(bcyl []uint64, cand []int16, out []cylCounts) {
+	if len(cand) == 0 {
+		return
 	}
-	return r.countsGo(cb, mb)
+	if hasPOPCNT {
+		_ = out[len(cand)-1]
+		countsRowPOPCNT(r, &bcyl[0], &cand[0], len(cand), &out[0])
+		return
+	}
+	r.countsRowGo(bcyl, cand, out)
 }

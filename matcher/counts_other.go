@@ -5,14 +5,8 @@ package matcher
 // hasPOPCNT is false where no assembly version of counts exists.
 const hasPOPCNT = false
 
-// countsPOPCNT is not available on this platform.
-func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64) (oa, ob, nab int) {
-	panic("matcher: countsPOPCNT without assembly")
-}
-
-// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
-// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
-// bits set in both (nab).
-func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
-	return r.countsGo(cb, mb)
+// countsRow fills out[k] with the counts of the row cylinder against cylinder cand[k] of
+// bcyl (cylStride words per cylinder; every index must lie within bcyl).
+func (r *rowCylinder) countsRow(bcyl []uint64, cand []int16, out []cylCounts) {
+	r.countsRowGo(bcyl, cand, out)
 }
