@@ -57,7 +57,7 @@ type pair struct {
 // concurrent use: give each goroutine its own (the zero value is ready to use).
 type Comparator struct {
 	pairs, sorted []pair
-	usedB         []bool
+	usedB         []uint8
 	selA, selB    []uint8
 	cand          []int16
 	cnt           []cylCounts
@@ -385,15 +385,6 @@ func growI16(s []int16, n int) []int16 {
 
 func growU8Zero(s []uint8, n int) []uint8 {
 	s = growU8(s, n)
-	clear(s)
-	return s
-}
-
-func growBool(s []bool, n int) []bool {
-	if cap(s) < n {
-		s = make([]bool, n)
-	}
-	s = s[:n]
 	clear(s)
 	return s
 }
