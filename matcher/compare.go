@@ -60,6 +60,7 @@ type Comparator struct {
 	usedB         []uint8
 	selA, selB    []uint8
 	cand          []int16
+	candF, candP  []int16
 	cnt           []cylCounts
 	sel           []pair
 	lam, lam0, nx []float32
@@ -114,6 +115,9 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	if cap(c.cnt) < nb {
 		c.cnt = make([]cylCounts, nb)
 	}
+	c.candF, c.candP = growI16(c.candF, nb), growI16(c.candP, nb)
+	candF, candP, cnt := c.candF[:nb], c.candP[:nb], c.cnt[:nb]
+	bfull := b.cfull[:nb]
 	var rc rowCylinder
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
@@ -129,8 +133,9 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 			nc += int(uint(int(da-db)-(2*maxDirDiff+1)) >> (bits.UintSize - 1))
 		}
 		// cylinders sharing too few valid cells are dropped first (the bound on the
-		// common cells settles most; the spatial masks the rest)
-		nk := 0
+		// common cells settles most; the spatial masks the rest); the others are listed
+		// in order, and again by whether they lie wholly on the finger
+		nk, nf, np := 0, 0, 0
 		for _, j := range cand[:nc] {
 			cand[nk] = j
 			nk++
@@ -142,14 +147,19 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 				}
 				if nm*mccND < minMECells {
 					nk--
+					continue
 				}
 			}
+			f := int(bfull[j])
+			candF[nf], candP[np] = j, j
+			nf += f
+			np += 1 - f
 		}
-		cnt := c.cnt[:nk]
-		rc.countsRow(bcyl, cand[:nk], cnt)
-		for k, j := range cand[:nk] {
+		rc.countsRow(bcyl, candF[:nf], cnt, true)
+		rc.countsRow(bcyl, candP[:np], cnt, false)
+		for _, j := range cand[:nk] {
 			// λ = 1 − √|a⊕b| / (√|a| + √|b|) on the common cells, |a⊕b| = na + nb − 2·nab
-			na, nb, nab := pa-int(cnt[k].oa), int(bpop[j])-int(cnt[k].ob), int(cnt[k].nab)
+			na, nb, nab := pa-int(cnt[j].oa), int(bpop[j])-int(cnt[j].ob), int(cnt[j].nab)
 			if na+nb == 0 {
 				continue
 			}
@@ -194,10 +204,10 @@ type cylCounts struct{ oa, ob, nab int32 }
 
 // countsRowGo is countsRow in Go.
 func (r *rowCylinder) countsRowGo(bcyl []uint64, cand []int16, out []cylCounts) {
-	for k, j := range cand {
+	for _, j := range cand {
 		cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
 		oa, ob, nab := r.countsGo(cb)
-		out[k] = cylCounts{int32(oa), int32(ob), int32(nab)}
+		out[j] = cylCounts{int32(oa), int32(ob), int32(nab)}
 	}
 }
 

@@ -3,18 +3,21 @@
 #include "textflag.h"
 #include "go_asm.h"
 
-// func countsRowPOPCNT(r *rowCylinder, bcyl *uint64, cand *int16, n int, out *cylCounts)
-// For each of the n cylinders cand[k] of bcyl (cylStride words each), the counts of
-// countsGo go to out[k]. The callers' cand indices are within bcyl.
-TEXT ·countsRowPOPCNT(SB), NOSPLIT, $0-40
+// func countsRowPOPCNT(r *rowCylinder, bcyl *uint64, cand *int16, n int, out *cylCounts, full bool)
+// For each of the n cylinders j = cand[k] of bcyl (cylStride words each), the counts of
+// countsGo go to out[j]; with full set, the cylinders all lie wholly on the finger and oa
+// is 0 without counting. The callers' cand indices are within bcyl and out.
+TEXT ·countsRowPOPCNT(SB), NOSPLIT, $0-41
 	MOVQ r+0(FP), DI
 	MOVQ bcyl+8(FP), R12
 	MOVQ cand+16(FP), R13
-	MOVQ out+32(FP), R11
 	CMPQ n+24(FP), $0
 	JEQ rowdone
 rowloop:
 	MOVWQSX (R13), SI
+	MOVQ SI, R11
+	IMULQ $cylCounts__size, R11
+	ADDQ out+32(FP), R11
 	IMULQ $(const_cylStride*8), SI
 	ADDQ R12, SI
 
@@ -24,6 +27,8 @@ rowloop:
 	XORQ DX, DX
 	TESTQ CX, CX
 	JEQ rnabdone
+	CMPB full+40(FP), $0
+	JNE fnabloop
 rnabloop:
 	MOVBQZX rowCylinder_nzw(DI)(DX*1), R8
 	MOVQ rowCylinder_nzv(DI)(DX*8), R9
@@ -38,6 +43,16 @@ rnabloop:
 	INCQ DX
 	CMPQ DX, CX
 	JLT rnabloop
+	JMP rnabdone
+fnabloop:
+	MOVBQZX rowCylinder_nzw(DI)(DX*1), R8
+	MOVQ rowCylinder_nzv(DI)(DX*8), R9
+	ANDQ (SI)(R8*8), R9
+	POPCNTQ R9, R9
+	ADDQ R9, AX
+	INCQ DX
+	CMPQ DX, CX
+	JLT fnabloop
 rnabdone:
 	MOVL AX, cylCounts_nab(R11)
 	MOVL BX, cylCounts_oa(R11)
@@ -60,7 +75,6 @@ robdone:
 	MOVL AX, cylCounts_ob(R11)
 
 	ADDQ $2, R13
-	ADDQ $cylCounts__size, R11
 	DECQ n+24(FP)
 	JNE rowloop
 rowdone:

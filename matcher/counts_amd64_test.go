@@ -31,13 +31,22 @@ func TestCountsAssemblyMatchesGo(t *testing.T) {
 			asm, goc := make([]cylCounts, len(cand)), make([]cylCounts, len(cand))
 			for i := range a.cidx {
 				rc.gather((*[cylStride]uint64)(a.cyl[i*cylStride:]), a.cmask[i])
-				rc.countsRow(b.cyl, cand, asm)
-				rc.countsRowGo(b.cyl, cand, goc)
-				for k, j := range cand {
-					if asm[k] != goc[k] {
-						t.Fatalf("cylinders %d, %d: assembly %+v, Go %+v", i, j, asm[k], goc[k])
+				var full, part []int16
+				for _, j := range cand {
+					if b.cfull[j] == 1 {
+						full = append(full, j)
+					} else {
+						part = append(part, j)
 					}
-					if asm[k].oa+asm[k].ob > 0 {
+				}
+				rc.countsRow(b.cyl, full, asm, true)
+				rc.countsRow(b.cyl, part, asm, false)
+				rc.countsRowGo(b.cyl, cand, goc)
+				for _, j := range cand {
+					if asm[j] != goc[j] {
+						t.Fatalf("cylinders %d, %d: assembly %+v, Go %+v", i, j, asm[j], goc[j])
+					}
+					if asm[j].oa+asm[j].ob > 0 {
 						n++
 					}
 				}
