@@ -128,19 +128,28 @@ func acrossKernel(nx, ny, wl float64) []pixelTap {
 // foreground of g.
 func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 	pw := g.w + 2*padMargin
-	pad := make([]float32, pw*(g.h+2*padMargin))
+	pad := getBuf[float32](&float32Bufs, pw*(g.h+2*padMargin), false)
+	defer putBuf(&float32Bufs, pad)
 	for y := -padMargin; y < g.h+padMargin; y++ {
 		src := g.pix[clampI(y, 0, g.h-1)*g.w:]
-		row := pad[(y+padMargin)*pw:]
-		for x := -padMargin; x < g.w+padMargin; x++ {
-			row[x+padMargin] = src[clampI(x, 0, g.w-1)]
+		row := pad[(y+padMargin)*pw : (y+padMargin+1)*pw]
+		copy(row[padMargin:padMargin+g.w], src[:g.w])
+		left, right := row[:padMargin], row[padMargin+g.w:]
+		for x := range left {
+			left[x] = src[0]
+		}
+		for x := range right {
+			right[x] = src[g.w-1]
 		}
 	}
 	abin, hbin := pixelField(g, f)
-	smooth := make([]float32, len(pad))
+	defer putBuf(&uint8Bufs, abin)
+	defer putBuf(&uint8Bufs, hbin)
+	smooth := getBuf[float32](&float32Bufs, len(pad), false)
+	defer putBuf(&float32Bufs, smooth)
 	copy(smooth, pad)
 	flowSmooth(g, f, fb, pad, smooth, abin)
-	out := make([]uint8, g.w*g.h)
+	out := getBuf[uint8](&uint8Bufs, g.w*g.h, true)
 	for y := 0; y < g.h; y++ {
 		for x := 0; x < g.w; x++ {
 			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
@@ -167,7 +176,8 @@ func enhance(g *gray, f *field, fb *filterBank) []uint8 {
 func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin []uint8) {
 	pw := g.w + 2*padMargin
 	// orientation bins in padded coordinates, noBin off the finger
-	pbin := make([]uint8, len(pad))
+	pbin := getBuf[uint8](&uint8Bufs, len(pad), false)
+	defer putBuf(&uint8Bufs, pbin)
 	for i := range pbin {
 		pbin[i] = noBin
 	}
@@ -238,7 +248,8 @@ func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
 // foreground pixel and returns their bins: the orientation bin and the across-ridge
 // profile (wavelength in 1/waveRes px).
 func pixelField(g *gray, f *field) (abin, hbin []uint8) {
-	abin, hbin = make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
+	abin = getBuf[uint8](&uint8Bufs, g.w*g.h, true)
+	hbin = getBuf[uint8](&uint8Bufs, g.w*g.h, true)
 	lo, hi := float32(waveRes*minWave), float32(waveRes*maxWave)
 	// interpolation columns and weights, the same for every row
 	x0s, x1s, wxs := make([]int, g.w), make([]int, g.w), make([]float32, g.w)
