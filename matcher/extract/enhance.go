@@ -70,7 +70,21 @@ type kernelTables struct {
 	dx, dy    [2 * angleBins]int32              // step along each directed bin, 1/256 px
 	turn      [2 * angleBins][angleBins]uint8   // directed bin after meeting a pixel's bin
 	along     [alongReach/alongStep + 1]float32 // Gaussian weights by step along the flow line
+	// next[d][b] is turn[d][b] together with the step along it, in one entry, so the
+	// walk's chain of dependent loads is one load shorter; column noBin keeps d.
+	next [2 * angleBins][stepCols]flowStep
 }
+
+// flowStep is a directed bin and its step (1/256 px), packed as dy<<32 + dx so one
+// addition moves a position packed the same way (y<<32 | x, both ≥ 0).
+type flowStep struct {
+	step int64
+	d    uint8
+}
+
+// stepCols is the row length of kernelTables.next: the bins and noBin, rounded up to a
+// power of two.
+const stepCols = 32
 
 var kernels = newKernelTables()
 
@@ -93,6 +107,15 @@ func newKernelTables() *kernelTables {
 			if k.dx[b]*k.dx[d]+k.dy[b]*k.dy[d] < 0 {
 				k.turn[d][b] = uint8(b + angleBins)
 			}
+		}
+	}
+	for d := range 2 * angleBins {
+		for b := range stepCols {
+			n := uint8(d)
+			if b < angleBins {
+				n = k.turn[d][b]
+			}
+			k.next[d][b] = flowStep{step: int64(k.dy[n])<<32 + int64(k.dx[n]), d: n}
 		}
 	}
 	for t := range k.along {
@@ -193,21 +216,36 @@ func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin [
 		norm += 2 * w
 	}
 	fl := flowLine{pad: pad, bin: pbin, stride: pw, fb: fb}
+	c0 := fb.along[0]
 	for y := padMargin; y < g.h+padMargin; y++ {
+		// foreground pixels are walked two at a time, so four walks overlap
+		pend := -1
 		for x := padMargin; x < g.w+padMargin; x++ {
 			i := y*pw + x
-			a := pbin[i]
-			if a == noBin {
+			if pbin[i] == noBin {
 				continue
 			}
-			s1, s2 := fl.sums(x, y, a)
-			smooth[i] = (fb.along[0]*pad[i] + s1 + s2) / norm
+			if pend < 0 {
+				pend = x
+				continue
+			}
+			j := y*pw + pend
+			s1, s2, t1, t2 := fl.sums2(j, i)
+			smooth[j] = (c0*pad[j] + s1 + s2) / norm
+			smooth[i] = (c0*pad[i] + t1 + t2) / norm
+			pend = -1
+		}
+		if pend >= 0 {
+			j := y*pw + pend
+			s1, s2 := fl.sums(pend, y, pbin[j])
+			smooth[j] = (c0*pad[j] + s1 + s2) / norm
 		}
 	}
 }
 
-// noBin marks pixels off the finger in the padded orientation-bin map.
-const noBin = 255
+// noBin marks pixels off the finger in the padded orientation-bin map; the walk's table
+// has a column for it that keeps the direction.
+const noBin = angleBins
 
 // flowLine follows flow lines through a padded image and its orientation bins.
 type flowLine struct {
@@ -223,25 +261,55 @@ type flowLine struct {
 // Directions are directed bins (0…2·angleBins−1); padded coordinates stay ≥ 0 because
 // the pad is wider than the reach.
 func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
-	fb := l.fb
-	px1, py1 := int32(x)<<8+128, int32(y)<<8+128 // +128 rounds to the nearest pixel
-	px2, py2 := px1, py1
-	d1, d2 := a, a+angleBins
-	for _, w := range fb.along[1:] {
-		px1, py1 = px1+fb.dx[d1], py1+fb.dy[d1]
-		px2, py2 = px2+fb.dx[d2], py2+fb.dy[d2]
-		j1 := int(py1>>8)*l.stride + int(px1>>8)
-		j2 := int(py2>>8)*l.stride + int(px2>>8)
-		s1 += w * l.pad[j1]
-		s2 += w * l.pad[j2]
-		if b := l.bin[j1]; b != noBin {
-			d1 = fb.turn[d1][b]
-		}
-		if b := l.bin[j2]; b != noBin {
-			d2 = fb.turn[d2][b]
-		}
+	next, along := &l.fb.next, &l.fb.along
+	pad, bin, st := l.pad, l.bin, l.stride
+	p1 := int64(y)<<40 + 128<<32 + int64(x)<<8 + 128 // +128 rounds to the nearest pixel
+	p2 := p1
+	e1, e2 := &next[a][a], &next[a+angleBins][a]
+	for t := 1; t < len(along); t++ {
+		p1 += e1.step
+		p2 += e2.step
+		j1 := int(p1>>40)*st + int(uint32(p1)>>8)
+		j2 := int(p2>>40)*st + int(uint32(p2)>>8)
+		s1 += along[t] * pad[j1]
+		s2 += along[t] * pad[j2]
+		e1 = &next[e1.d][bin[j1]]
+		e2 = &next[e2.d][bin[j2]]
 	}
 	return s1, s2
+}
+
+// sums2 is sums for two pixels at once, given by their indices in the padded image:
+// the four walks are independent chains of loads, which the processor overlaps.
+func (l *flowLine) sums2(i, k int) (s1, s2, t1, t2 float32) {
+	next, along := &l.fb.next, &l.fb.along
+	pad, bin, st := l.pad, l.bin, l.stride
+	a, b := bin[i], bin[k]
+	p1 := int64(i/st)<<40 + 128<<32 + int64(i%st)<<8 + 128
+	q1 := int64(k/st)<<40 + 128<<32 + int64(k%st)<<8 + 128
+	p2, q2 := p1, q1
+	e1, e2 := &next[a][a], &next[a+angleBins][a]
+	f1, f2 := &next[b][b], &next[b+angleBins][b]
+	for t := 1; t < len(along); t++ {
+		p1 += e1.step
+		p2 += e2.step
+		q1 += f1.step
+		q2 += f2.step
+		j1 := int(p1>>40)*st + int(uint32(p1)>>8)
+		j2 := int(p2>>40)*st + int(uint32(p2)>>8)
+		k1 := int(q1>>40)*st + int(uint32(q1)>>8)
+		k2 := int(q2>>40)*st + int(uint32(q2)>>8)
+		w := along[t]
+		s1 += w * pad[j1]
+		s2 += w * pad[j2]
+		t1 += w * pad[k1]
+		t2 += w * pad[k2]
+		e1 = &next[e1.d][bin[j1]]
+		e2 = &next[e2.d][bin[j2]]
+		f1 = &next[f1.d][bin[k1]]
+		f2 = &next[f2.d][bin[k2]]
+	}
+	return s1, s2, t1, t2
 }
 
 // pixelField interpolates the doubled-angle field and the wavelength bilinearly at every

@@ -16,6 +16,12 @@ func TestFlowTurnKeepsHeading(t *testing.T) {
 			if dot := k.dx[n]*k.dx[d] + k.dy[n]*k.dy[d]; dot < 0 {
 				t.Fatalf("turn[%d][%d] = %d reverses the walk (dot %d)", d, b, n, dot)
 			}
+			if e := k.next[d][b]; e.d != n || e.step != int64(k.dy[n])<<32+int64(k.dx[n]) {
+				t.Fatalf("next[%d][%d] = %+v, want bin %d and its step", d, b, e, n)
+			}
+		}
+		if e := k.next[d][noBin]; int(e.d) != d {
+			t.Fatalf("next[%d][noBin] turns to %d", d, e.d)
 		}
 	}
 }
@@ -101,6 +107,42 @@ func TestDoubledAngleBin(t *testing.T) {
 			if got := doubledAngleBin(c, s); got != want {
 				t.Fatalf("doubled angle %.4f° (r %g): bin %d, want %d", phi*180/math.Pi, r, got, want)
 			}
+		}
+	}
+}
+
+// TestFlowSums2MatchesSums checks that walking two pixels' flow lines together gives
+// each pixel exactly (bit for bit) the sums of walking it alone, across random bins
+// with pixels off the finger.
+func TestFlowSums2MatchesSums(t *testing.T) {
+	const w, h = 80, 70
+	st := w + 2*padMargin
+	n := st * (h + 2*padMargin)
+	pad, bin := make([]float32, n), make([]uint8, n)
+	seed := uint32(3)
+	rnd := func(m uint32) uint32 { seed = seed*1664525 + 1013904223; return (seed >> 8) % m }
+	for i := range pad {
+		pad[i] = float32(rnd(256))
+		bin[i] = uint8(rnd(angleBins + 4))
+		if bin[i] >= angleBins {
+			bin[i] = noBin
+		}
+	}
+	fb := newFilterBank(st)
+	l := flowLine{pad: pad, bin: bin, stride: st, fb: fb}
+	for range 2000 {
+		x1, y1 := padMargin+int(rnd(w)), padMargin+int(rnd(h))
+		x2, y2 := padMargin+int(rnd(w)), padMargin+int(rnd(h))
+		i, k := y1*st+x1, y2*st+x2
+		if bin[i] == noBin || bin[k] == noBin {
+			continue
+		}
+		s1, s2, t1, t2 := l.sums2(i, k)
+		a1, a2 := l.sums(x1, y1, bin[i])
+		b1, b2 := l.sums(x2, y2, bin[k])
+		if s1 != a1 || s2 != a2 || t1 != b1 || t2 != b2 {
+			t.Fatalf("pixels (%d,%d) (%d,%d): sums2 %v %v %v %v, sums %v %v %v %v",
+				x1, y1, x2, y2, s1, s2, t1, t2, a1, a2, b1, b2)
 		}
 	}
 }
