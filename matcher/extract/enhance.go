@@ -77,9 +77,11 @@ type kernelTables struct {
 
 // flowStep is a directed bin and its step (1/256 px), packed as dy<<32 + dx so one
 // addition moves a position packed the same way (y<<32 | x, both ≥ 0).
+// row is the entry's row of the table (next[d] of the new directed bin d), so the walk
+// indexes the table with the next pixel's bin alone (masked: no bounds check).
 type flowStep struct {
 	step int64
-	d    uint8
+	row  *[stepCols]flowStep
 }
 
 // stepCols is the row length of kernelTables.next: the bins and noBin, rounded up to a
@@ -115,7 +117,7 @@ func newKernelTables() *kernelTables {
 			if b < angleBins {
 				n = k.turn[d][b]
 			}
-			k.next[d][b] = flowStep{step: int64(k.dy[n])<<32 + int64(k.dx[n]), d: n}
+			k.next[d][b] = flowStep{step: int64(k.dy[n])<<32 + int64(k.dx[n]), row: &k.next[n]}
 		}
 	}
 	for t := range k.along {
@@ -311,8 +313,8 @@ func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
 		j2 := int(p2>>40)*st + int(uint32(p2)>>8)
 		s1 += along[t] * pad[j1]
 		s2 += along[t] * pad[j2]
-		e1 = &next[e1.d][bin[j1]]
-		e2 = &next[e2.d][bin[j2]]
+		e1 = &e1.row[bin[j1]&(stepCols-1)]
+		e2 = &e2.row[bin[j2]&(stepCols-1)]
 	}
 	return s1, s2
 }
@@ -342,10 +344,10 @@ func (l *flowLine) sums2(i, k int) (s1, s2, t1, t2 float32) {
 		s2 += w * pad[j2]
 		t1 += w * pad[k1]
 		t2 += w * pad[k2]
-		e1 = &next[e1.d][bin[j1]]
-		e2 = &next[e2.d][bin[j2]]
-		f1 = &next[f1.d][bin[k1]]
-		f2 = &next[f2.d][bin[k2]]
+		e1 = &e1.row[bin[j1]&(stepCols-1)]
+		e2 = &e2.row[bin[j2]&(stepCols-1)]
+		f1 = &f1.row[bin[k1]&(stepCols-1)]
+		f2 = &f2.row[bin[k2]&(stepCols-1)]
 	}
 	return s1, s2, t1, t2
 }

@@ -16,12 +16,12 @@ func TestFlowTurnKeepsHeading(t *testing.T) {
 			if dot := k.dx[n]*k.dx[d] + k.dy[n]*k.dy[d]; dot < 0 {
 				t.Fatalf("turn[%d][%d] = %d reverses the walk (dot %d)", d, b, n, dot)
 			}
-			if e := k.next[d][b]; e.d != n || e.step != int64(k.dy[n])<<32+int64(k.dx[n]) {
+			if e := k.next[d][b]; e.row != &k.next[n] || e.step != int64(k.dy[n])<<32+int64(k.dx[n]) {
 				t.Fatalf("next[%d][%d] = %+v, want bin %d and its step", d, b, e, n)
 			}
 		}
-		if e := k.next[d][noBin]; int(e.d) != d {
-			t.Fatalf("next[%d][noBin] turns to %d", d, e.d)
+		if e := k.next[d][noBin]; e.row != &k.next[d] {
+			t.Fatalf("next[%d][noBin] turns", d)
 		}
 	}
 }
