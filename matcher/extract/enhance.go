@@ -360,25 +360,52 @@ func pixelField(g *gray, f *field) (abin, hbin []uint8) {
 	hbin = getBuf[uint8](&uint8Bufs, g.w*g.h, true)
 	lo, hi := float32(waveRes*minWave), float32(waveRes*maxWave)
 	// interpolation columns and weights, the same for every row
-	x0s, x1s, wxs := make([]int, g.w), make([]int, g.w), make([]float32, g.w)
+	x0s, x1s, wxs := make([]int32, g.w), make([]int32, g.w), make([]float32, g.w)
 	for x := range g.w {
 		b00, b01, _, _, wx, _ := f.corners(x, 0)
-		x0s[x], x1s[x], wxs[x] = b00, b01, wx
+		x0s[x], x1s[x], wxs[x] = int32(b00), int32(b01), wx
+	}
+	// The first half of the bilinear interpolation (along x) depends only on the block
+	// row and x: it is done once per block row, when a pixel first needs it.
+	type rowInterp struct{ c, s, w []float32 }
+	rows := make([]rowInterp, f.bh)
+	buf := getBuf[float32](&float32Bufs, 3*f.bh*g.w, false)
+	defer putBuf(&float32Bufs, buf)
+	interp := func(by int) rowInterp {
+		if r := rows[by]; r.c != nil {
+			return r
+		}
+		o := 3 * by * g.w
+		r := rowInterp{buf[o : o+g.w], buf[o+g.w : o+2*g.w], buf[o+2*g.w : o+3*g.w]}
+		c2, s2, w := f.c2[by*f.bw:(by+1)*f.bw], f.s2[by*f.bw:(by+1)*f.bw], f.wave[by*f.bw:(by+1)*f.bw]
+		for x, wx := range wxs {
+			i0, i1 := x0s[x], x1s[x]
+			r.c[x] = c2[i0]*(1-wx) + c2[i1]*wx
+			r.s[x] = s2[i0]*(1-wx) + s2[i1]*wx
+			r.w[x] = w[i0]*(1-wx) + w[i1]*wx
+		}
+		rows[by] = r
+		return r
 	}
 	for y := 0; y < g.h; y++ {
 		b00, _, b10, _, _, wy := f.corners(0, y)
-		r0, r1 := b00, b10 // first block of the upper and lower rows
-		for x := 0; x < g.w; x++ {
-			if !f.fg[(y/blockSize)*f.bw+x/blockSize] {
+		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
+		var r0, r1 rowInterp // the upper and lower block rows, interpolated along x
+		ab, hb := abin[y*g.w:(y+1)*g.w], hbin[y*g.w:(y+1)*g.w]
+		for bx, v := range fgRow {
+			if !v {
 				continue
 			}
-			i0, i1, wx := x0s[x], x1s[x], wxs[x]
-			c := (f.c2[r0+i0]*(1-wx)+f.c2[r0+i1]*wx)*(1-wy) + (f.c2[r1+i0]*(1-wx)+f.c2[r1+i1]*wx)*wy
-			s := (f.s2[r0+i0]*(1-wx)+f.s2[r0+i1]*wx)*(1-wy) + (f.s2[r1+i0]*(1-wx)+f.s2[r1+i1]*wx)*wy
-			abin[y*g.w+x] = doubledAngleBin(c, s)
-			w := f.wave
-			wl := (w[r0+i0]*(1-wx)+w[r0+i1]*wx)*(1-wy) + (w[r1+i0]*(1-wx)+w[r1+i1]*wx)*wy
-			hbin[y*g.w+x] = uint8(min(max(waveRes*wl, lo), hi) + 0.5)
+			if r0.c == nil {
+				r0, r1 = interp(b00/f.bw), interp(b10/f.bw)
+			}
+			for x := bx * blockSize; x < min((bx+1)*blockSize, g.w); x++ {
+				c := r0.c[x]*(1-wy) + r1.c[x]*wy
+				s := r0.s[x]*(1-wy) + r1.s[x]*wy
+				ab[x] = doubledAngleBin(c, s)
+				wl := r0.w[x]*(1-wy) + r1.w[x]*wy
+				hb[x] = uint8(min(max(waveRes*wl, lo), hi) + 0.5)
+			}
 		}
 	}
 	return abin, hbin
