@@ -245,9 +245,12 @@ func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin [
 		pbin[i] = noBin
 	}
 	for y := 0; y < g.h; y++ {
-		for x := 0; x < g.w; x++ {
-			if f.fg[(y/blockSize)*f.bw+x/blockSize] {
-				pbin[(y+padMargin)*pw+x+padMargin] = abin[y*g.w+x]
+		fgRow := f.fg[(y/blockSize)*f.bw : (y/blockSize+1)*f.bw]
+		src, dst := abin[y*g.w:(y+1)*g.w], pbin[(y+padMargin)*pw+padMargin:]
+		for bx, v := range fgRow {
+			if v {
+				x0, x1 := bx*blockSize, min((bx+1)*blockSize, g.w)
+				copy(dst[x0:x1], src[x0:x1])
 			}
 		}
 	}
