@@ -261,26 +261,28 @@ func flowSmooth(g *gray, f *field, fb *filterBank, pad, smooth []float32, abin [
 	fl := flowLine{pad: pad, bin: pbin, stride: pw, fb: fb}
 	c0 := fb.along[0]
 	for y := padMargin; y < g.h+padMargin; y++ {
-		// foreground pixels are walked two at a time, so four walks overlap
-		pend := -1
+		// foreground pixels are walked four at a time, so eight walks overlap
+		var q [4]int
+		nq := 0
 		for x := padMargin; x < g.w+padMargin; x++ {
 			i := y*pw + x
 			if pbin[i] == noBin {
 				continue
 			}
-			if pend < 0 {
-				pend = x
+			q[nq] = i
+			nq++
+			if nq < 4 {
 				continue
 			}
-			j := y*pw + pend
-			s1, s2, t1, t2 := fl.sums2(j, i)
-			smooth[j] = (c0*pad[j] + s1 + s2) / norm
-			smooth[i] = (c0*pad[i] + t1 + t2) / norm
-			pend = -1
+			nq = 0
+			a0, a1, b0, b1, c1, c2, d1, d2 := fl.sums4(q[0], q[1], q[2], q[3])
+			smooth[q[0]] = (c0*pad[q[0]] + a0 + a1) / norm
+			smooth[q[1]] = (c0*pad[q[1]] + b0 + b1) / norm
+			smooth[q[2]] = (c0*pad[q[2]] + c1 + c2) / norm
+			smooth[q[3]] = (c0*pad[q[3]] + d1 + d2) / norm
 		}
-		if pend >= 0 {
-			j := y*pw + pend
-			s1, s2 := fl.sums(pend, y, pbin[j])
+		for _, j := range q[:nq] {
+			s1, s2 := fl.sums(j-y*pw, y, pbin[j])
 			smooth[j] = (c0*pad[j] + s1 + s2) / norm
 		}
 	}
@@ -322,37 +324,65 @@ func (l *flowLine) sums(x, y int, a uint8) (s1, s2 float32) {
 	return s1, s2
 }
 
-// sums2 is sums for two pixels at once, given by their indices in the padded image:
-// the four walks are independent chains of loads, which the processor overlaps.
-func (l *flowLine) sums2(i, k int) (s1, s2, t1, t2 float32) {
+// sums4 is sums for four pixels at once, given by their indices in the padded image
+// (sums in the order first pixel one way, the other way, second pixel …): the eight
+// walks are independent chains of loads, which the processor overlaps (two pixels at a
+// time measured 6 % slower over the whole enhancement, one at a time 15 %).
+func (l *flowLine) sums4(i0, i1, i2, i3 int) (s0, s1, s2, s3, s4, s5, s6, s7 float32) {
 	next, along := &l.fb.next, &l.fb.along
 	pad, bin, st := l.pad, l.bin, l.stride
-	a, b := bin[i], bin[k]
-	p1 := int64(i/st)<<40 + 128<<32 + int64(i%st)<<8 + 128
-	q1 := int64(k/st)<<40 + 128<<32 + int64(k%st)<<8 + 128
-	p2, q2 := p1, q1
-	e1, e2 := &next[a][a], &next[a+angleBins][a]
-	f1, f2 := &next[b][b], &next[b+angleBins][b]
+	a0 := bin[i0]
+	p0 := int64(i0/st)<<40 + 128<<32 + int64(i0%st)<<8 + 128
+	p1 := p0
+	e0, e1 := &next[a0][a0], &next[a0+angleBins][a0]
+	a1 := bin[i1]
+	p2 := int64(i1/st)<<40 + 128<<32 + int64(i1%st)<<8 + 128
+	p3 := p2
+	e2, e3 := &next[a1][a1], &next[a1+angleBins][a1]
+	a2 := bin[i2]
+	p4 := int64(i2/st)<<40 + 128<<32 + int64(i2%st)<<8 + 128
+	p5 := p4
+	e4, e5 := &next[a2][a2], &next[a2+angleBins][a2]
+	a3 := bin[i3]
+	p6 := int64(i3/st)<<40 + 128<<32 + int64(i3%st)<<8 + 128
+	p7 := p6
+	e6, e7 := &next[a3][a3], &next[a3+angleBins][a3]
 	for t := 1; t < len(along); t++ {
+		w := along[t]
+		p0 += e0.step
 		p1 += e1.step
 		p2 += e2.step
-		q1 += f1.step
-		q2 += f2.step
+		p3 += e3.step
+		p4 += e4.step
+		p5 += e5.step
+		p6 += e6.step
+		p7 += e7.step
+		j0 := int(p0>>40)*st + int(uint32(p0)>>8)
 		j1 := int(p1>>40)*st + int(uint32(p1)>>8)
 		j2 := int(p2>>40)*st + int(uint32(p2)>>8)
-		k1 := int(q1>>40)*st + int(uint32(q1)>>8)
-		k2 := int(q2>>40)*st + int(uint32(q2)>>8)
-		w := along[t]
+		j3 := int(p3>>40)*st + int(uint32(p3)>>8)
+		j4 := int(p4>>40)*st + int(uint32(p4)>>8)
+		j5 := int(p5>>40)*st + int(uint32(p5)>>8)
+		j6 := int(p6>>40)*st + int(uint32(p6)>>8)
+		j7 := int(p7>>40)*st + int(uint32(p7)>>8)
+		s0 += w * pad[j0]
 		s1 += w * pad[j1]
 		s2 += w * pad[j2]
-		t1 += w * pad[k1]
-		t2 += w * pad[k2]
+		s3 += w * pad[j3]
+		s4 += w * pad[j4]
+		s5 += w * pad[j5]
+		s6 += w * pad[j6]
+		s7 += w * pad[j7]
+		e0 = &e0.row[bin[j0]&(stepCols-1)]
 		e1 = &e1.row[bin[j1]&(stepCols-1)]
 		e2 = &e2.row[bin[j2]&(stepCols-1)]
-		f1 = &f1.row[bin[k1]&(stepCols-1)]
-		f2 = &f2.row[bin[k2]&(stepCols-1)]
+		e3 = &e3.row[bin[j3]&(stepCols-1)]
+		e4 = &e4.row[bin[j4]&(stepCols-1)]
+		e5 = &e5.row[bin[j5]&(stepCols-1)]
+		e6 = &e6.row[bin[j6]&(stepCols-1)]
+		e7 = &e7.row[bin[j7]&(stepCols-1)]
 	}
-	return s1, s2, t1, t2
+	return
 }
 
 // pixelField interpolates the doubled-angle field and the wavelength bilinearly at every

@@ -111,10 +111,10 @@ func TestDoubledAngleBin(t *testing.T) {
 	}
 }
 
-// TestFlowSums2MatchesSums checks that walking two pixels' flow lines together gives
+// TestFlowSums4MatchesSums checks that walking four pixels' flow lines together gives
 // each pixel exactly (bit for bit) the sums of walking it alone, across random bins
 // with pixels off the finger.
-func TestFlowSums2MatchesSums(t *testing.T) {
+func TestFlowSums4MatchesSums(t *testing.T) {
 	const w, h = 80, 70
 	st := w + 2*padMargin
 	n := st * (h + 2*padMargin)
@@ -128,21 +128,23 @@ func TestFlowSums2MatchesSums(t *testing.T) {
 			bin[i] = noBin
 		}
 	}
-	fb := newFilterBank(st)
-	l := flowLine{pad: pad, bin: bin, stride: st, fb: fb}
-	for range 2000 {
-		x1, y1 := padMargin+int(rnd(w)), padMargin+int(rnd(h))
-		x2, y2 := padMargin+int(rnd(w)), padMargin+int(rnd(h))
-		i, k := y1*st+x1, y2*st+x2
-		if bin[i] == noBin || bin[k] == noBin {
-			continue
+	l := flowLine{pad: pad, bin: bin, stride: st, fb: newFilterBank(st)}
+	for range 1000 {
+		var idx [4]int
+		var want [8]float32
+		for k := range idx {
+			for {
+				x, y := padMargin+int(rnd(w)), padMargin+int(rnd(h))
+				if idx[k] = y*st + x; bin[idx[k]] != noBin {
+					want[2*k], want[2*k+1] = l.sums(x, y, bin[idx[k]])
+					break
+				}
+			}
 		}
-		s1, s2, t1, t2 := l.sums2(i, k)
-		a1, a2 := l.sums(x1, y1, bin[i])
-		b1, b2 := l.sums(x2, y2, bin[k])
-		if s1 != a1 || s2 != a2 || t1 != b1 || t2 != b2 {
-			t.Fatalf("pixels (%d,%d) (%d,%d): sums2 %v %v %v %v, sums %v %v %v %v",
-				x1, y1, x2, y2, s1, s2, t1, t2, a1, a2, b1, b2)
+		var got [8]float32
+		got[0], got[1], got[2], got[3], got[4], got[5], got[6], got[7] = l.sums4(idx[0], idx[1], idx[2], idx[3])
+		if got != want {
+			t.Fatalf("pixels %v: sums4 %v, sums %v", idx, got, want)
 		}
 	}
 }
