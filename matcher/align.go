@@ -90,7 +90,7 @@ func overlap(a, b *Prepared, t *rigid) (inA, inB int) {
 // nearest unpaired minutia of b within the tolerances; it returns the number of pairs, or
 // 0 as soon as fewer than need pairs remain possible.
 func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
-	c.usedB = growBool(c.usedB, len(b.x))
+	c.usedB = growU8Zero(c.usedB, len(b.x))
 	// a's minutiae transformed and their tolerances first, in a loop without branches, so
 	// the square roots overlap instead of each stalling its own search
 	na := len(a.x)
@@ -104,28 +104,29 @@ func (c *Comparator) pairUnder(a, b *Prepared, t *rigid, need int) int {
 		tols[k] = tightTol + tightSlope*float32(math.Sqrt(float64(rx*rx+ry*ry)))
 	}
 	m := 0
+	used := c.usedB
+	sx, sy, sd := b.sortedX, b.sortedY, b.sortedD
 	for k := range txs {
 		if m+na-k < need {
 			return 0
 		}
 		tx, ty, tol := txs[k], tys[k], tols[k]
-		bi, bd := -1, tol*tol
-		// b's minutiae in x order: usedB and the scan are indexed by sorted position
+		// nearest unused minutia of b with a compatible direction, chosen without
+		// branches: distances are non-negative, so their bits order like their values
+		bi, bd := -1, uint64(math.Float32bits(tol*tol))
 		da := a.dir[k] + t.rot + tightAng
-		sx, hi := b.sortedX, tx+tol
+		hi := tx + tol
 		for s := b.firstAtOrAfter(tx - tol); s < len(sx) && sx[s] <= hi; s++ {
-			ey := ty - b.sortedY[s]
-			// ex²+ey² ≥ ey² also after rounding, so this only drops pairs the test below would
-			if ey*ey >= bd || c.usedB[s] || da-b.sortedD[s] > 2*tightAng {
-				continue
-			}
-			ex := tx - sx[s]
-			if d := ex*ex + ey*ey; d < bd {
-				bi, bd = s, d
-			}
+			ex, ey := tx-sx[s], ty-sy[s]
+			d := uint64(math.Float32bits(ex*ex + ey*ey))
+			ok := int64(d-bd) >> 63                                // −1 when closer
+			ok &= int64(int(uint8(da-sd[s]))-(2*tightAng+1)) >> 63 // −1 when the directions agree
+			ok &= int64(used[s]) - 1                               // −1 when unused
+			bi ^= (bi ^ s) & int(ok)
+			bd ^= (bd ^ d) & uint64(ok)
 		}
 		if bi >= 0 {
-			c.usedB[bi] = true
+			used[bi] = 1
 			m++
 		}
 	}

@@ -57,9 +57,11 @@ type pair struct {
 // concurrent use: give each goroutine its own (the zero value is ready to use).
 type Comparator struct {
 	pairs, sorted []pair
-	usedB         []bool
+	usedB         []uint8
 	selA, selB    []uint8
 	cand          []int16
+	candF, candP  []int16
+	cnt           []cylCounts
 	sel           []pair
 	lam, lam0, nx []float32
 	rho           []float32
@@ -104,12 +106,18 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 	for j, m := range b.cidx {
 		c.bdir[j] = b.dir[m]
 	}
-	bdir, bspat, bpop, bmask := c.bdir[:nb], b.cspat[:nb], b.cpop[:nb], b.cmask[:nb]
+	bdir, bspat, bpop := c.bdir[:nb], b.cspat[:nb], b.cpop[:nb]
 	bcyl := b.cyl[:nb*cylStride]
 	pairs := c.pairs[:0]
 	sq := &tables.sqrt
 	c.cand = growI16(c.cand, nb)
 	cand := c.cand[:nb]
+	if cap(c.cnt) < nb {
+		c.cnt = make([]cylCounts, nb)
+	}
+	c.candF, c.candP = growI16(c.candF, nb), growI16(c.candP, nb)
+	candF, candP, cnt := c.candF[:nb], c.candP[:nb], c.cnt[:nb]
+	bfull := b.cfull[:nb]
 	var rc rowCylinder
 	for i := range a.cidx {
 		ca := (*[cylStride]uint64)(a.cyl[i*cylStride:])
@@ -124,22 +132,34 @@ func (c *Comparator) localSimilarities(a, b *Prepared) {
 			cand[nc] = int16(j)
 			nc += int(uint(int(da-db)-(2*maxDirDiff+1)) >> (bits.UintSize - 1))
 		}
+		// cylinders sharing too few valid cells are dropped first (the bound on the
+		// common cells settles most; the spatial masks the rest); the others are listed
+		// in order, and again by whether they lie wholly on the finger
+		nk, nf, np := 0, 0, 0
 		for _, j := range cand[:nc] {
-			cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
-			// cells valid in both cylinders: at least sa+sb−discCells; counted on the
-			// spatial masks only when that bound does not settle it
+			cand[nk] = j
+			nk++
 			if lb := sa + int(bspat[j]) - discCells; lb*mccND < minMECells {
+				cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
 				nm := 0
 				for w := 2 * cylWords; w < cylStride; w++ {
 					nm += bits.OnesCount64(ca[w] & cb[w])
 				}
 				if nm*mccND < minMECells {
+					nk--
 					continue
 				}
 			}
-			oa, ob, nab := rc.counts(cb, bmask[j])
+			f := int(bfull[j])
+			candF[nf], candP[np] = j, j
+			nf += f
+			np += 1 - f
+		}
+		rc.countsRow(bcyl, candF[:nf], cnt, true)
+		rc.countsRow(bcyl, candP[:np], cnt, false)
+		for _, j := range cand[:nk] {
 			// λ = 1 − √|a⊕b| / (√|a| + √|b|) on the common cells, |a⊕b| = na + nb − 2·nab
-			na, nb := pa-oa, int(bpop[j])-ob
+			na, nb, nab := pa-int(cnt[j].oa), int(bpop[j])-int(cnt[j].ob), int(cnt[j].nab)
 			if na+nb == 0 {
 				continue
 			}
@@ -179,18 +199,31 @@ func (r *rowCylinder) gather(ca *[cylStride]uint64, m cylMasks) {
 	}
 }
 
-// countsGo is counts in Go. Only words that can contribute are visited.
-func (r *rowCylinder) countsGo(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
+// cylCounts holds the counts of one cylinder pair (see counts).
+type cylCounts struct{ oa, ob, nab int32 }
+
+// countsRowGo is countsRow in Go.
+func (r *rowCylinder) countsRowGo(bcyl []uint64, cand []int16, out []cylCounts) {
+	for _, j := range cand {
+		cb := (*[cylStride]uint64)(bcyl[int(j)*cylStride:])
+		oa, ob, nab := r.countsGo(cb)
+		out[j] = cylCounts{int32(oa), int32(ob), int32(nab)}
+	}
+}
+
+// countsGo returns, for the row cylinder a and cylinder cb, the value bits of a on cells
+// invalid in b (oa), those of b on cells invalid in a (ob), and the value bits set in both
+// (nab). Only words that can contribute are visited: oa on all the row's non-zero words
+// (cb's validity words that are all ones add nothing), so both loops run as often for
+// every cylinder of the row.
+func (r *rowCylinder) countsGo(cb *[cylStride]uint64) (oa, ob, nab int) {
 	for k, w := range r.nzw[:r.nnz] {
-		nab += bits.OnesCount64(r.nzv[k] & cb[w&31])
+		v := r.nzv[k]
+		nab += bits.OnesCount64(v & cb[w&31])
+		oa += bits.OnesCount64(v &^ cb[cylWords+w&31])
 	}
 	for k, w := range r.partw[:r.npart] {
 		ob += bits.OnesCount64(cb[w&31] & r.invm[k])
-	}
-	ca := r.ca
-	for m := r.m.nz & mb.part; m != 0; m &= m - 1 {
-		w := bits.TrailingZeros32(m)
-		oa += bits.OnesCount64(ca[w] &^ cb[cylWords+w])
 	}
 	return oa, ob, nab
 }
@@ -362,15 +395,6 @@ func growI16(s []int16, n int) []int16 {
 
 func growU8Zero(s []uint8, n int) []uint8 {
 	s = growU8(s, n)
-	clear(s)
-	return s
-}
-
-func growBool(s []bool, n int) []bool {
-	if cap(s) < n {
-		s = make([]bool, n)
-	}
-	s = s[:n]
 	clear(s)
 	return s
 }

@@ -9,18 +9,22 @@ import "golang.org/x/sys/cpu"
 // checks for it at every call).
 var hasPOPCNT = cpu.X86.HasPOPCNT
 
-// countsPOPCNT is counts written in assembly with POPCNT: the Go loops spill their
-// accumulators around the fallback call that bits.OnesCount64 carries under GOAMD64=v1.
+// countsRowPOPCNT is countsRow written in assembly with POPCNT.
 //
 //go:noescape
-func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64, mbPart uint32) (oa, ob, nab int)
+func countsRowPOPCNT(r *rowCylinder, bcyl *uint64, cand *int16, n int, out *cylCounts, full bool)
 
-// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
-// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
-// bits set in both (nab).
-func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
-	if hasPOPCNT {
-		return countsPOPCNT(r, cb, mb.part)
+// countsRow fills out[j] with the counts of the row cylinder against each cylinder j in
+// cand of bcyl (cylStride words per cylinder; every j must lie within bcyl and out). With
+// full set, the caller promises that the cylinders lie wholly on the finger (all validity
+// bits set), so oa is 0 and not counted.
+func (r *rowCylinder) countsRow(bcyl []uint64, cand []int16, out []cylCounts, full bool) {
+	if len(cand) == 0 {
+		return
 	}
-	return r.countsGo(cb, mb)
+	if hasPOPCNT {
+		countsRowPOPCNT(r, &bcyl[0], &cand[0], len(cand), &out[0], full)
+		return
+	}
+	r.countsRowGo(bcyl, cand, out)
 }

@@ -24,16 +24,29 @@ func TestCountsAssemblyMatchesGo(t *testing.T) {
 	n := 0
 	for _, a := range ps {
 		for _, b := range ps {
+			cand := make([]int16, len(b.cidx))
+			for j := range cand {
+				cand[j] = int16(len(cand) - 1 - j) // any order
+			}
+			asm, goc := make([]cylCounts, len(cand)), make([]cylCounts, len(cand))
 			for i := range a.cidx {
 				rc.gather((*[cylStride]uint64)(a.cyl[i*cylStride:]), a.cmask[i])
-				for j := range b.cidx {
-					cb := (*[cylStride]uint64)(b.cyl[j*cylStride:])
-					oa, ob, nab := countsPOPCNT(&rc, cb, b.cmask[j].part)
-					wa, wb, wab := rc.countsGo(cb, b.cmask[j])
-					if oa != wa || ob != wb || nab != wab {
-						t.Fatalf("cylinders %d, %d: assembly (%d, %d, %d), Go (%d, %d, %d)", i, j, oa, ob, nab, wa, wb, wab)
+				var full, part []int16
+				for _, j := range cand {
+					if b.cfull[j] == 1 {
+						full = append(full, j)
+					} else {
+						part = append(part, j)
 					}
-					if oa+ob > 0 {
+				}
+				rc.countsRow(b.cyl, full, asm, true)
+				rc.countsRow(b.cyl, part, asm, false)
+				rc.countsRowGo(b.cyl, cand, goc)
+				for _, j := range cand {
+					if asm[j] != goc[j] {
+						t.Fatalf("cylinders %d, %d: assembly %+v, Go %+v", i, j, asm[j], goc[j])
+					}
+					if asm[j].oa+asm[j].ob > 0 {
 						n++
 					}
 				}

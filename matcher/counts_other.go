@@ -5,14 +5,9 @@ package matcher
 // hasPOPCNT is false where no assembly version of counts exists.
 const hasPOPCNT = false
 
-// countsPOPCNT is not available on this platform.
-func countsPOPCNT(r *rowCylinder, cb *[cylStride]uint64, mbPart uint32) (oa, ob, nab int) {
-	panic("matcher: countsPOPCNT without assembly")
-}
-
-// counts returns, for the row cylinder a and cylinder cb (word masks mb), the value bits
-// of a on cells invalid in b (oa), those of b on cells invalid in a (ob), and the value
-// bits set in both (nab).
-func (r *rowCylinder) counts(cb *[cylStride]uint64, mb cylMasks) (oa, ob, nab int) {
-	return r.countsGo(cb, mb)
+// countsRow fills out[j] with the counts of the row cylinder against each cylinder j in
+// cand of bcyl (cylStride words per cylinder; every j must lie within bcyl and out). The
+// flag full (cylinders wholly on the finger) only serves the assembly version.
+func (r *rowCylinder) countsRow(bcyl []uint64, cand []int16, out []cylCounts, full bool) {
+	r.countsRowGo(bcyl, cand, out)
 }

@@ -29,6 +29,7 @@ type Prepared struct {
 	cpop  []int16    // per valid cylinder: number of set value bits
 	cspat []int16    // per valid cylinder: number of its cells on the finger (of discCells)
 	cmask []cylMasks // per valid cylinder: the words a comparison has to visit
+	cfull []uint8    // per valid cylinder: 1 if all its cells lie on the finger
 	cyl   []uint64   // per valid cylinder: value words, validity words, spatial validity words
 	dist  []float32  // nc×nc distances between cylinder minutiae
 	rel   []uint8    // nc×nc dφ(θi, θk)
@@ -137,7 +138,13 @@ func (p *Prepared) build() {
 			p.cyl = append(p.cyl, cyl[:]...)
 			p.cpop = append(p.cpop, int16(popcount(cyl[:cylWords])))
 			p.cspat = append(p.cspat, int16(popcount(cyl[2*cylWords:])))
-			p.cmask = append(p.cmask, newCylMasks(&cyl))
+			m := newCylMasks(&cyl)
+			p.cmask = append(p.cmask, m)
+			full := uint8(0)
+			if m.part == 0 {
+				full = 1
+			}
+			p.cfull = append(p.cfull, full)
 		}
 	}
 	nc := len(p.cidx)

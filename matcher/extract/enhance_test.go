@@ -16,6 +16,12 @@ func TestFlowTurnKeepsHeading(t *testing.T) {
 			if dot := k.dx[n]*k.dx[d] + k.dy[n]*k.dy[d]; dot < 0 {
 				t.Fatalf("turn[%d][%d] = %d reverses the walk (dot %d)", d, b, n, dot)
 			}
+			if e := k.next[d][b]; e.row != &k.next[n] || e.step != int64(k.dy[n])<<32+int64(k.dx[n]) {
+				t.Fatalf("next[%d][%d] = %+v, want bin %d and its step", d, b, e, n)
+			}
+		}
+		if e := k.next[d][noBin]; e.row != &k.next[d] {
+			t.Fatalf("next[%d][noBin] turns", d)
 		}
 	}
 }
@@ -101,6 +107,44 @@ func TestDoubledAngleBin(t *testing.T) {
 			if got := doubledAngleBin(c, s); got != want {
 				t.Fatalf("doubled angle %.4f° (r %g): bin %d, want %d", phi*180/math.Pi, r, got, want)
 			}
+		}
+	}
+}
+
+// TestFlowSums4MatchesSums checks that walking four pixels' flow lines together gives
+// each pixel exactly (bit for bit) the sums of walking it alone, across random bins
+// with pixels off the finger.
+func TestFlowSums4MatchesSums(t *testing.T) {
+	const w, h = 80, 70
+	st := w + 2*padMargin
+	n := st * (h + 2*padMargin)
+	pad, bin := make([]float32, n), make([]uint8, n)
+	seed := uint32(3)
+	rnd := func(m uint32) uint32 { seed = seed*1664525 + 1013904223; return (seed >> 8) % m }
+	for i := range pad {
+		pad[i] = float32(rnd(256))
+		bin[i] = uint8(rnd(angleBins + 4))
+		if bin[i] >= angleBins {
+			bin[i] = noBin
+		}
+	}
+	l := flowLine{pad: pad, bin: bin, stride: st, fb: newFilterBank(st)}
+	for range 1000 {
+		var idx [4]int
+		var want [8]float32
+		for k := range idx {
+			for {
+				x, y := padMargin+int(rnd(w)), padMargin+int(rnd(h))
+				if idx[k] = y*st + x; bin[idx[k]] != noBin {
+					want[2*k], want[2*k+1] = l.sums(x, y, bin[idx[k]])
+					break
+				}
+			}
+		}
+		var got [8]float32
+		got[0], got[1], got[2], got[3], got[4], got[5], got[6], got[7] = l.sums4(idx[0], idx[1], idx[2], idx[3])
+		if got != want {
+			t.Fatalf("pixels %v: sums4 %v, sums %v", idx, got, want)
 		}
 	}
 }
