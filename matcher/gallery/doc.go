@@ -9,11 +9,17 @@
 //     rotation- and translation-invariant minutia-pair features hashed into bits. Codes are
 //     laid out person-major (a person's ten codes are 640 contiguous bytes), so the scan
 //     streams memory linearly with AND+popcount on all cores and keeps the K persons whose
-//     fused code similarity is highest.
+//     fused code similarity (a z-score of common bits, see codeScore) is highest.
+//   - Probes of one or two fingers are too weak for the codes alone: real mates rank within
+//     the first percent or two of a large gallery, not the first few hundred. Their stage 1
+//     keeps a screen of persons (a twentieth of the gallery, 2 000–20 000), and pose voting
+//     (see posevote.go) ranks those by how many minutia pairs agree on one placement of the
+//     candidate's finger on the probe, keeping the best K (100) for stage 2.
 //   - Stage 2 compares the probe precisely (matcher.Comparator, MCC with relaxation) with
 //     those K persons only. Their Packed templates are prepared on demand; for probes of
 //     more than three fingers a first pass uses the three probe fingers with the richest
-//     codes and only the best few persons are compared on all fingers.
+//     codes and only the best few persons are compared on all fingers; probes of one or
+//     two fingers are compared on every finger with every candidate.
 //
 // Scores of a person's fingers are fused through their false-match rates (FusedFMR: the
 // product of the per-finger rates, corrected for the number of fingers), and the hit / no-hit
