@@ -67,7 +67,7 @@ func (e *evaluator) run(ctx context.Context, persons []realPerson) (*evalSearchR
 			if err != nil {
 				return nil, err
 			}
-			screened := s1.Rank >= 1 && s1.Rank <= s1.Candidates
+			screened := s1.Screened
 			reached := screened && (s1.PoseKeep == 0 || s1.PoseRank <= s1.PoseKeep)
 			if screened {
 				inK++
@@ -129,7 +129,7 @@ func (e *evaluator) bruteCheck(ctx context.Context, probe []*matcher.Template, i
 // explain prints one miss: the mate's stage-1 rank and the scores of the mate and of the
 // winner (finger scores are similarity numbers, not biometric data).
 func (e *evaluator) explain(id string, k int, s1 gallery.Stage1Report, res, brute *gallery.Result) {
-	fmt.Fprintf(e.log, "miss %s impression %d: stage-1 rank %d of %d passed on, pose rank %d of %d\n", id, k, s1.Rank, s1.Candidates, s1.PoseRank, s1.PoseKeep)
+	fmt.Fprintf(e.log, "miss %s impression %d: fused code rank %d (%d passed on; screened %v), pose rank %d of %d\n", id, k, s1.Rank, s1.Candidates, s1.Screened, s1.PoseRank, s1.PoseKeep)
 	for _, x := range []struct {
 		name string
 		r    *gallery.Result

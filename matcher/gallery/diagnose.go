@@ -18,6 +18,10 @@ type Stage1Report struct {
 	// voting for searches of one or two fingers): the person passes when 1 ≤ Rank ≤
 	// Candidates.
 	Candidates int
+	// Screened reports whether stage 1 passed the person on: Rank ≤ Candidates, or for
+	// searches of several fingers with pose voting also a rank within Candidates/4 by one
+	// finger's code alone.
+	Screened bool
 	// PoseRank is the person's rank by pose voting among the screened persons (searches of
 	// one or two fingers that screened the person; 0 otherwise), PoseKeep the number of
 	// them pose voting passes to the precise comparison.
@@ -62,15 +66,21 @@ func (g *Gallery) Stage1Rank(ctx context.Context, probe []*matcher.Template, sub
 		return rep, nil
 	}
 	rep.Rank = 1 + sort.Search(mate, func(i int) bool { return all[i].score <= all[mate].score })
-	if pose && rep.Rank <= rep.Candidates {
-		ranked, err := poseStage(ctx, views, fingers, all[:rep.Candidates], rep.Candidates)
-		if err != nil {
-			return Stage1Report{}, err
-		}
-		for i, r := range ranked {
-			if views[r.shard].ids[r.slot] == subjectID {
-				rep.PoseRank = i + 1
-			}
+	rep.Screened = rep.Rank <= rep.Candidates
+	if !pose {
+		return rep, nil
+	}
+	screened, err := screenCandidates(ctx, views, fingers, rep.Candidates)
+	if err != nil {
+		return Stage1Report{}, err
+	}
+	ranked, err := poseStage(ctx, views, fingers, screened, len(screened))
+	if err != nil {
+		return Stage1Report{}, err
+	}
+	for i, r := range ranked {
+		if views[r.shard].ids[r.slot] == subjectID {
+			rep.Screened, rep.PoseRank = true, i+1
 		}
 	}
 	return rep, nil

@@ -105,3 +105,72 @@ func TestTwoFingerScreen(t *testing.T) {
 }
 
 func subject(i int) string { return fmt.Sprintf("S%05d", i) }
+
+// TestScreenKeepsOneGoodFinger searches probes whose second finger is unrelated noise (a
+// failed capture): the screen by the good finger's code alone has to keep the mate.
+func TestScreenKeepsOneGoodFinger(t *testing.T) {
+	g, all := testGallery(t, 400, 2, 22)
+	r := rand.New(rand.NewPCG(6, 6))
+	ctx := context.Background()
+	o := SearchOptions{Screen: 16, Candidates: 3}
+	for i := 5; i < 400; i += 79 {
+		probe := probeOf(r, all[i])
+		noise := randomFinger(r, 60)
+		noise.Position = probe[1].Position
+		probe[1] = noise
+		res, err := g.Search(ctx, probe, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Candidates[0].SubjectID != subject(i) {
+			t.Fatalf("probe %d with one failed finger: rank 1 %s", i, res.Candidates[0].SubjectID)
+		}
+		rep, err := g.Stage1Rank(ctx, probe, subject(i), o)
+		if err != nil || !rep.Screened || rep.PoseRank != 1 {
+			t.Fatalf("probe %d: %+v, %v", i, rep, err)
+		}
+	}
+}
+
+// TestScreenIsUnionOfFingerScreens checks that the screen holds the best n by fused code
+// and the best n/4 by each finger's code alone, without duplicates.
+func TestScreenIsUnionOfFingerScreens(t *testing.T) {
+	g, all := testGallery(t, 300, 2, 23)
+	r := rand.New(rand.NewPCG(7, 7))
+	fingers, err := prepareProbe(probeOf(r, all[9]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := make([]*shardView, len(g.shards))
+	for i := range views {
+		views[i] = g.shards[i].view.Load()
+	}
+	ctx := context.Background()
+	got, err := screenCandidates(ctx, views, fingers, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{ shard, slot int32 }
+	in := map[key]bool{}
+	for _, c := range got {
+		if in[key{c.shard, c.slot}] {
+			t.Fatalf("slot %v twice", c)
+		}
+		in[key{c.shard, c.slot}] = true
+	}
+	for _, part := range [][]probeFinger{fingers, fingers[:1], fingers[1:]} {
+		n := 40
+		if len(part) == 1 {
+			n = 10
+		}
+		want, _ := stage1(ctx, views, part, n)
+		for _, c := range want {
+			if !in[key{c.shard, c.slot}] {
+				t.Fatalf("screen of %d fingers lacks %v", len(part), c)
+			}
+		}
+	}
+	if len(got) < 40 || len(got) > 60 {
+		t.Fatalf("screen of %d", len(got))
+	}
+}

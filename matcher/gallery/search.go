@@ -131,7 +131,7 @@ func (g *Gallery) screen(ctx context.Context, views []*shardView, fingers []prob
 	if !usePoseStage(len(fingers)) {
 		return stage1(ctx, views, fingers, o.Candidates)
 	}
-	cands, err := stage1(ctx, views, fingers, screenSize(o.Screen, persons))
+	cands, err := screenCandidates(ctx, views, fingers, screenSize(o.Screen, persons))
 	if err != nil {
 		return nil, err
 	}
