@@ -14,17 +14,14 @@ type Stage1Report struct {
 	// Rank is the person's rank among all live persons by fused code score (1 is best; 0
 	// if the person is not in the gallery). Ties count in the person's favour.
 	Rank int
-	// Candidates is the number of persons stage 1 passes on (K, or the Screen of pose
-	// voting for searches of one or two fingers): the person passes when 1 ≤ Rank ≤
-	// Candidates.
+	// Candidates is the Screen of the search, the number of persons stage 1 passes on by
+	// fused code score.
 	Candidates int
 	// Screened reports whether stage 1 passed the person on: Rank ≤ Candidates, or for
-	// searches of several fingers with pose voting also a rank within Candidates/4 by one
-	// finger's code alone.
+	// two-finger searches also a rank within Candidates/4 by one finger's code alone.
 	Screened bool
-	// PoseRank is the person's rank by pose voting among the screened persons (searches of
-	// one or two fingers that screened the person; 0 otherwise), PoseKeep the number of
-	// them pose voting passes to the precise comparison.
+	// PoseRank is the person's rank by pose voting among the screened persons (0 if not
+	// screened), PoseKeep the number of them pose voting passes to the precise comparison.
 	PoseRank, PoseKeep int
 	// Persons is the gallery size scanned.
 	Persons int
@@ -46,10 +43,7 @@ func (g *Gallery) Stage1Rank(ctx context.Context, probe []*matcher.Template, sub
 		rep.Persons += views[i].live
 	}
 	rep.Candidates = min(o.Candidates, rep.Persons)
-	pose := usePoseStage(len(fingers))
-	if pose {
-		rep.Candidates, rep.PoseKeep = min(screenSize(o.Screen, rep.Persons), rep.Persons), o.Candidates
-	}
+	rep.Candidates, rep.PoseKeep = min(screenSize(o.Screen, rep.Persons, len(fingers)), rep.Persons), o.Candidates
 	all, err := stage1(ctx, views, fingers, rep.Persons)
 	if err != nil {
 		return Stage1Report{}, err
@@ -66,15 +60,11 @@ func (g *Gallery) Stage1Rank(ctx context.Context, probe []*matcher.Template, sub
 		return rep, nil
 	}
 	rep.Rank = 1 + sort.Search(mate, func(i int) bool { return all[i].score <= all[mate].score })
-	rep.Screened = rep.Rank <= rep.Candidates
-	if !pose {
-		return rep, nil
-	}
 	screened, err := screenCandidates(ctx, views, fingers, rep.Candidates)
 	if err != nil {
 		return Stage1Report{}, err
 	}
-	ranked, err := poseStage(ctx, views, fingers, screened, len(screened))
+	ranked, err := poseStage(ctx, views, richest(fingers, poseFingers), screened, len(screened))
 	if err != nil {
 		return Stage1Report{}, err
 	}

@@ -6,7 +6,8 @@ import (
 	"github.com/enrolld/enrolld/matcher"
 )
 
-// Pose voting is the middle stage of searches with few probe fingers. The stage-1 code is
+// Pose voting is the middle stage of every search, between the code scan and the precise
+// comparison. The stage-1 code is
 // a bag of minutia-pair features: it knows which pair shapes a finger has, not whether
 // they sit in one consistent placement, and real impressions of one finger share too few
 // of them for a bag to single out the mate among a hundred thousand persons with one or two

@@ -174,3 +174,29 @@ func TestScreenIsUnionOfFingerScreens(t *testing.T) {
 		t.Fatalf("screen of %d", len(got))
 	}
 }
+
+// TestTenFingerSearchMatchesBruteForce checks the pose-voted path of many-finger probes
+// (screen, pose voting on three fingers, two-pass precise comparison) against exhaustive
+// comparison.
+func TestTenFingerSearchMatchesBruteForce(t *testing.T) {
+	g, all := testGallery(t, 150, 10, 24)
+	r := rand.New(rand.NewPCG(8, 8))
+	ctx := context.Background()
+	for i := 1; i < 150; i += 37 {
+		probe := probeOf(r, all[i])
+		fast, err := g.Search(ctx, probe, SearchOptions{Screen: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := g.Search(ctx, probe, SearchOptions{Exhaustive: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fast.Compared != 6 || fast.Candidates[0].SubjectID != subject(i) || slow.Candidates[0].SubjectID != subject(i) {
+			t.Fatalf("probe %d: compared %d, rank 1 %s (brute force %s)", i, fast.Compared, fast.Candidates[0].SubjectID, slow.Candidates[0].SubjectID)
+		}
+		if fast.Candidates[0].Score != slow.Candidates[0].Score || len(fast.Candidates[0].Fingers) != 10 {
+			t.Fatalf("probe %d: %v vs %v", i, fast.Candidates[0], slow.Candidates[0])
+		}
+	}
+}

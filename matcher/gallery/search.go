@@ -14,16 +14,16 @@ import (
 
 // SearchOptions tune one search. The zero value uses the defaults.
 type SearchOptions struct {
-	// Candidates is K, the number of persons passed to the precise comparison (0: 10 for
+	// Candidates is K, the number of persons passed to the precise comparison (0: 6 for
 	// probes of three or more fingers, whose fused stage-1 score is strong, 100 for one or
 	// two).
 	Candidates int
-	// Screen is the number of persons stage 1 keeps for pose voting in searches of one or
-	// two fingers, which picks the K of the precise comparison among them (0: a twentieth
-	// of the gallery, at least 2 000 and at most 20 000; see posevote.go).
+	// Screen is the number of persons stage 1 keeps for pose voting, which picks the K of
+	// the precise comparison among them (0: see screenSize; for one or two fingers a
+	// twentieth of the gallery, for more a thousandth, within bounds).
 	Screen int
 	// Refine is the number of persons compared on all probe fingers in the last pass of
-	// stage 2 (0: 2); see stage2 for the passes. Candidates ranked below carry the finger
+	// stage 2 (0: 3); see stage2 for the passes. Candidates ranked below carry the finger
 	// scores of the last pass they reached.
 	Refine int
 	// Results is the length of the returned candidate list (0: 10).
@@ -125,31 +125,29 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 	return res, nil
 }
 
-// screen selects the candidates of the precise comparison: the K best by code for probes of
-// three or more fingers; for one or two, the best Screen by code re-ranked by pose voting.
+// screen selects the candidates of the precise comparison: the best Screen persons by code
+// (see screenSize and screenCandidates), re-ranked by pose voting on the probe's richest
+// fingers, keeping K.
 func (g *Gallery) screen(ctx context.Context, views []*shardView, fingers []probeFinger, persons int, o SearchOptions) ([]slotRef, error) {
-	if !usePoseStage(len(fingers)) {
-		return stage1(ctx, views, fingers, o.Candidates)
-	}
-	cands, err := screenCandidates(ctx, views, fingers, screenSize(o.Screen, persons))
+	cands, err := screenCandidates(ctx, views, fingers, screenSize(o.Screen, persons, len(fingers)))
 	if err != nil {
 		return nil, err
 	}
-	return poseStage(ctx, views, fingers, cands, o.Candidates)
+	return poseStage(ctx, views, richest(fingers, poseFingers), cands, o.Candidates)
 }
 
 // withDefaults fills in the zero fields.
 func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 	if o.Candidates <= 0 {
-		o.Candidates = 10
-		if usePoseStage(fingers) {
+		o.Candidates = 6
+		if fewFingers(fingers) {
 			o.Candidates = 100
 		}
 	}
 	if o.Refine <= 0 {
-		o.Refine = 2
+		o.Refine = 3
 	}
-	if usePoseStage(fingers) {
+	if fewFingers(fingers) {
 		o.Refine = o.Candidates // one or two fingers: every candidate on every finger
 	}
 	if o.Results <= 0 {

@@ -6,33 +6,47 @@ import (
 	"sort"
 )
 
-// poseStageMaxFingers is the largest probe that goes through pose voting: with three or
-// more fingers the fused code score alone ranks mates high enough.
-const poseStageMaxFingers = 2
+// fewFingers reports whether a probe of n fingers is weak evidence (one or two fingers):
+// a large screen (with each finger's own best, see screenCandidates), K = 100 and every
+// candidate compared on every finger.
+func fewFingers(n int) bool { return n <= 2 }
 
-// usePoseStage reports whether a search of n probe fingers re-ranks stage 1's candidates
-// by pose voting.
-func usePoseStage(n int) bool { return n <= poseStageMaxFingers }
+// poseFingers is the number of probe fingers (those with the richest codes) pose voting
+// uses for probes of more fingers.
+const poseFingers = 3
 
-// screenSize is the number of persons stage 1 keeps for pose voting: a twentieth of the
-// gallery (the real two-finger mates of FVC2002 set B rank within the first 1.5 % of
-// 100 000 synthetic persons by code), at least minScreen and at most maxScreen, unless set.
-func screenSize(set, persons int) int {
-	const minScreen, maxScreen = 2000, 20000
-	if set > 0 {
+// screenSize is the number of persons stage 1 keeps for pose voting, unless set. For one or
+// two fingers, a twentieth of the gallery, at least 2 000 and at most 20 000 (the real
+// two-finger mates of FVC2002 set B rank within the first 7 % of 100 000 synthetic
+// persons by code, within 2 % but for one whose other finger failed). For more fingers a
+// two-thousandth, at least 60 and at most 3 000 (a synthetic ten-finger mate at a million
+// persons ranked 283rd by code; pose voting costs about 15 µs per finger and candidate,
+// and the 100 000-person search must stay within 30 ms).
+func screenSize(set, persons, fingers int) int {
+	switch {
+	case set > 0:
 		return set
+	case fewFingers(fingers):
+		return max(2000, min(20000, persons/20))
 	}
-	return max(minScreen, min(maxScreen, persons/20))
+	return max(60, min(3000, persons/2000))
 }
 
-// screenCandidates is stage 1 of a pose-voted search: the n best persons by fused code
-// score and, for a probe of several fingers, the n/4 best by each finger's code alone, so
+// richest returns the n probe fingers with the most set code bits.
+func richest(fingers []probeFinger, n int) []probeFinger {
+	out := append([]probeFinger(nil), fingers...)
+	sort.SliceStable(out, func(a, b int) bool { return out[a].ones > out[b].ones })
+	return out[:min(n, len(out))]
+}
+
+// screenCandidates is stage 1 of a search: the n best persons by fused code score and, for
+// a probe of two fingers, the n/4 best by each finger's code alone, so
 // that a person whose other finger failed (a poor impression, a scar) is still screened.
 // On FVC2002 set B, a two-finger mate ranked 6 676th by fused code among 100 000 synthetic
 // persons had one finger ranked in the first fifty and the other beyond the 40 000th.
 func screenCandidates(ctx context.Context, views []*shardView, fingers []probeFinger, n int) ([]slotRef, error) {
 	cands, err := stage1(ctx, views, fingers, n)
-	if err != nil || len(fingers) < 2 {
+	if err != nil || len(fingers) != 2 {
 		return cands, err
 	}
 	type key struct{ shard, slot int32 }
