@@ -21,7 +21,7 @@
 //   - Stage 2 compares the probe precisely (matcher.Comparator, MCC with relaxation) with
 //     those K persons only. Their Packed templates are prepared on demand; for probes of
 //     more than three fingers a first pass uses the three probe fingers with the richest
-//     codes and only the best three persons are compared on all fingers; probes of one or
+//     codes and only the best two persons are compared on all fingers; probes of one or
 //     two fingers are compared on every finger with every candidate.
 //
 // Scores of a person's fingers are fused through their false-match rates (FusedFMR: the

@@ -23,7 +23,7 @@ type SearchOptions struct {
 	// twentieth of the gallery, for more a thousandth, within bounds).
 	Screen int
 	// Refine is the number of persons compared on all probe fingers in the last pass of
-	// stage 2 (0: 3); see stage2 for the passes. Candidates ranked below carry the finger
+	// stage 2 (0: 2); see stage2 for the passes. Candidates ranked below carry the finger
 	// scores of the last pass they reached.
 	Refine int
 	// Results is the length of the returned candidate list (0: 10).
@@ -145,7 +145,7 @@ func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 		}
 	}
 	if o.Refine <= 0 {
-		o.Refine = 3
+		o.Refine = 2
 	}
 	if fewFingers(fingers) {
 		o.Refine = o.Candidates // one or two fingers: every candidate on every finger
