@@ -7,11 +7,11 @@ import (
 )
 
 // Pose voting is the middle stage of every search, between the code scan and the precise
-// comparison. The stage-1 code is
-// a bag of minutia-pair features: it knows which pair shapes a finger has, not whether
-// they sit in one consistent placement, and real impressions of one finger share too few
-// of them for a bag to single out the mate among a hundred thousand persons with one or two
-// fingers (FVC2002 set B: a 1 % code FMR misses 68 % of the mates). Pose voting restores
+// comparison. The stage-1 code is a bag of minutia-pair features: it knows which pair
+// shapes a finger has, not whether they sit in one consistent placement, and real
+// impressions of one finger share too few of them for a bag to single out the mate among a
+// hundred thousand persons with one or two fingers (FVC2002 set B: a 1 % code FMR misses
+// 68 % of the mates). Pose voting restores
 // the geometry at a fraction of the cost of the precise comparison: every pair of the
 // candidate's finger (unordered, distance in [poseMinDist, poseMaxDist]) is looked up among
 // the probe's ordered pairs of similar shape (distance within poseDistTol, both minutia
@@ -206,10 +206,14 @@ type poseVotes struct {
 	used int
 }
 
-// poseVoteSlots is the table size; a comparison casting more distinct votes than three
-// quarters of it counts the excess in a full table's last probed slot (no false gain: it
-// only merges cells).
-const poseVoteSlots = 2048
+// poseVoteSlots is the table size. A comparison casting votes for more distinct cells than
+// three quarters of it (templates of a hundred minutiae and more) drops votes for new
+// cells, and a lookup gives up after poseVoteProbes slots, so the cost of a vote stays
+// bounded; both can only lower a score.
+const (
+	poseVoteSlots  = 2048
+	poseVoteProbes = 32
+)
 
 func (v *poseVotes) reset() {
 	if v.used > 0 {
@@ -221,10 +225,12 @@ func (v *poseVotes) reset() {
 // add casts a vote for key and returns the cell's count.
 func (v *poseVotes) add(key uint32) int {
 	h := (key * 0x9E3779B1) >> (32 - 11)
-	for range poseVoteSlots {
+	for range poseVoteProbes {
 		switch v.keys[h] {
 		case key:
-			v.n[h]++
+			if v.n[h] < 1<<16-1 {
+				v.n[h]++
+			}
 			return int(v.n[h])
 		case 0:
 			if v.used < poseVoteSlots*3/4 {

@@ -63,6 +63,12 @@ func TestPoseVotesTableFull(t *testing.T) {
 	if n := v.add(1); n != 2 {
 		t.Fatalf("first key counted %d, want 2", n)
 	}
+	for range 1 << 17 {
+		v.add(1)
+	}
+	if n := v.add(1); n != 1<<16-1 {
+		t.Fatalf("count of a cell voted 2¹⁷ times: %d", n)
+	}
 	v.reset()
 	if n := v.add(5); n != 1 {
 		t.Fatalf("after reset: %d", n)
@@ -198,5 +204,19 @@ func TestTenFingerSearchMatchesBruteForce(t *testing.T) {
 		if fast.Candidates[0].Score != slow.Candidates[0].Score || len(fast.Candidates[0].Fingers) != 10 {
 			t.Fatalf("probe %d: %v vs %v", i, fast.Candidates[0], slow.Candidates[0])
 		}
+	}
+}
+
+// TestPoseScoreLargeTemplates runs pose voting on the largest templates a Packed holds
+// (255 minutiae, dense): the probe table and the vote table must stay in bounds.
+func TestPoseScoreLargeTemplates(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	a, b := randomFinger(r, 255), randomFinger(r, 255)
+	pp := newPoseProbe(matcher.Pack(a))
+	if s, _ := pp.poseScore(matcher.Pack(a), nil, new(poseVotes)); s < 100 {
+		t.Fatalf("a large template against itself: %d votes", s)
+	}
+	if s, _ := pp.poseScore(matcher.Pack(b), nil, new(poseVotes)); s > 100 {
+		t.Fatalf("large impostor: %d votes", s)
 	}
 }
