@@ -27,6 +27,22 @@ type evalSearchResult struct {
 	FPIR         float64 `json:"fpir_percent"`
 	TargetFPIR   float64 `json:"target_fpir_percent"`
 	EnrolledReal int     `json:"enrolled_real_persons"`
+	// Stage1Recall is the share of mated searches whose mate stage 1 (the code scan) passed
+	// on; PrecisRecall the share whose mate reached the precise comparison (after pose
+	// voting, for one- and two-finger probes). The rank-1 misses split into mates stage 1
+	// did not pass on, mates pose voting did not pass on, and mates the precise comparison
+	// ranked below an impostor.
+	Stage1Recall float64 `json:"stage1_recall_percent"`
+	PreciseRecal float64 `json:"precise_recall_percent"`
+	MissStage1   int     `json:"misses_not_in_stage1"`
+	MissPose     int     `json:"misses_not_in_pose_stage"`
+	MissStage2   int     `json:"misses_outranked_in_stage2"`
+	// Brute-force cross-check (--brute): exhaustive precise comparison of every person for
+	// the mated searches it covers; BruteMisses counts those where even that does not rank
+	// the mate first (a limit of the 1:1 comparison and fusion, not of stage 1).
+	BruteSearches int     `json:"brute_searches,omitempty"`
+	BruteRank1    float64 `json:"brute_rank1_percent,omitempty"`
+	BruteMisses   int     `json:"brute_misses,omitempty"`
 }
 
 // runEvalSearch implements "enrollctl eval search --gallery FILE --mates DIR[@DPI]… [--pair]
@@ -36,7 +52,11 @@ type evalSearchResult struct {
 // (mated searches); the second half is never enrolled and probed with all its impressions
 // (non-mated searches, which measure the FPIR). With --pair, folders are taken two by two
 // and finger n of both forms one two-finger person (right index from the first folder,
-// left index from the second), so searches use two-finger probes.
+// left index from the second), so searches use two-finger probes. Every mated search is
+// also diagnosed: was the mate among stage 1's K candidates (stage-1 recall)? With --brute
+// misses|all, the rank-1 misses (or all mated searches) are repeated with exhaustive precise
+// comparison of every person, which tells the misses of the two-stage design from those of
+// the 1:1 comparison itself.
 func runEvalSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("eval search", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -45,6 +65,8 @@ func runEvalSearch(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fpir := fs.Float64("fpir", 0.01, "target FPIR of the hit decision")
 	k := fs.Int("candidates", 0, "stage-1 candidates K (0: default for the probe size)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
+	brute := fs.String("brute", "", "cross-check mated searches by exhaustive comparison: misses or all")
+	verbose := fs.Bool("v", false, "explain each rank-1 miss on stderr (no biometric data)")
 	var dirs []string
 	fs.Func("mates", "FVC-style folder, optionally DIR@DPI (repeatable; more folders may follow)", func(s string) error {
 		dirs = append(dirs, s)
@@ -54,6 +76,9 @@ func runEvalSearch(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	dirs = append(dirs, fs.Args()...)
+	if *brute != "" && *brute != "misses" && *brute != "all" {
+		return usageErrorf("eval search: --brute must be misses or all")
+	}
 	if *file == "" || len(dirs) == 0 || (*pair && len(dirs)%2 != 0) {
 		return usageErrorf("eval search: need --gallery FILE and --mates DIR… (an even number with --pair)")
 	}
@@ -70,7 +95,11 @@ func runEvalSearch(ctx context.Context, args []string, stdout, stderr io.Writer)
 		sets = append(sets, s)
 	}
 	persons := realPersons(sets, *pair)
-	r, err := evalPersons(ctx, g, persons, gallery.SearchOptions{TargetFPIR: *fpir, Candidates: *k})
+	ev := evaluator{g: g, o: gallery.SearchOptions{TargetFPIR: *fpir, Candidates: *k}, brute: *brute}
+	if *verbose {
+		ev.log = stderr
+	}
+	r, err := ev.run(ctx, persons)
 	if err != nil {
 		return err
 	}
@@ -81,6 +110,11 @@ func runEvalSearch(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "gallery %d persons (%d real enrolled)\nmated searches %d: rank-1 %.2f %%, FNIR %.2f %% at target FPIR %.2f %%\nnon-mated searches %d: FPIR %.2f %%\n",
 		r.Persons, r.EnrolledReal, r.Mated, r.Rank1, r.FNIR, r.TargetFPIR, r.NonMated, r.FPIR)
+	fmt.Fprintf(stdout, "stage-1 recall %.2f %%, reaching precise comparison %.2f %%; rank-1 misses: %d not in stage 1, %d not past pose voting, %d outranked in stage 2\n",
+		r.Stage1Recall, r.PreciseRecal, r.MissStage1, r.MissPose, r.MissStage2)
+	if r.BruteSearches > 0 {
+		fmt.Fprintf(stdout, "brute force on %d mated searches: rank-1 %.2f %%, %d misses\n", r.BruteSearches, r.BruteRank1, r.BruteMisses)
+	}
 	return nil
 }
 
@@ -123,58 +157,6 @@ func realPersons(sets []map[int]map[int]*matcher.Template, pair bool) []realPers
 		}
 	}
 	return out
-}
-
-// evalPersons enrols the first impression of enrolled persons and runs all searches.
-func evalPersons(ctx context.Context, g *gallery.Gallery, persons []realPerson, o gallery.SearchOptions) (*evalSearchResult, error) {
-	r := &evalSearchResult{TargetFPIR: 100 * o.TargetFPIR}
-	for _, p := range persons {
-		first := firstImpression(p)
-		if !p.enrolled || first < 0 {
-			continue
-		}
-		gp := gallery.Person{SubjectID: p.id}
-		for _, t := range p.impressions[first] {
-			gp.Fingers[t.Position] = matcher.Pack(t)
-		}
-		if err := g.Put(&gp); err != nil {
-			return nil, fmt.Errorf("eval search: enrol %s: %w", p.id, err)
-		}
-		r.EnrolledReal++
-	}
-	r.Persons, _ = g.Len()
-	var rank1, fn, fp int
-	for _, p := range persons {
-		first := firstImpression(p)
-		for k, probe := range p.impressions {
-			if p.enrolled && k == first {
-				continue
-			}
-			res, err := g.Search(ctx, probe, o)
-			if err != nil {
-				return nil, err
-			}
-			top := len(res.Candidates) > 0 && res.Candidates[0].SubjectID == p.id
-			if p.enrolled {
-				r.Mated++
-				if top {
-					rank1++
-				}
-				if !top || !res.Hit {
-					fn++
-				}
-			} else {
-				r.NonMated++
-				if res.Hit {
-					fp++
-				}
-			}
-		}
-	}
-	r.Rank1 = pct(rank1, r.Mated)
-	r.FNIR = pct(fn, r.Mated)
-	r.FPIR = pct(fp, r.NonMated)
-	return r, nil
 }
 
 func pct(a, b int) float64 {

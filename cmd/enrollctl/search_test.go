@@ -51,14 +51,15 @@ func TestSynthBenchSearchEval(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if err := runEvalSearch(ctx, []string{"--gallery", snap, "--mates", fvc, "--json"}, &out, &errb); err != nil {
+	if err := runEvalSearch(ctx, []string{"--gallery", snap, "--mates", fvc, "--json", "--brute", "all"}, &out, &errb); err != nil {
 		t.Fatalf("eval search: %v %s", err, errb.String())
 	}
 	var e map[string]float64
 	if err := json.Unmarshal(out.Bytes(), &e); err != nil {
 		t.Fatal(err)
 	}
-	if e["mated_searches"] != 4 || e["nonmated_searches"] != 6 || e["rank1_percent"] != 100 {
+	if e["mated_searches"] != 4 || e["nonmated_searches"] != 6 || e["rank1_percent"] != 100 ||
+		e["stage1_recall_percent"] != 100 || e["brute_searches"] != 4 || e["brute_rank1_percent"] != 100 {
 		t.Errorf("eval search: %v", e)
 	}
 	for _, k := range []string{"fnir_percent", "fpir_percent"} {

@@ -61,3 +61,22 @@ func BenchmarkPrepareCompare(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPoseScore measures pose voting of one candidate finger (40 minutiae each).
+func BenchmarkPoseScore(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 5))
+	a := randomFinger(r, 40)
+	pp := newPoseProbe(matcher.Pack(impression(r, a)))
+	others := make([]matcher.Packed, 64)
+	for i := range others {
+		others[i] = matcher.Pack(randomFinger(r, 40))
+	}
+	votes := new(poseVotes)
+	var pts []pt
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		_, pts = pp.poseScore(others[i%len(others)], pts, votes)
+		i++
+	}
+}

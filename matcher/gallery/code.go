@@ -56,16 +56,19 @@ type pt struct {
 
 // minutiaePoints reads the minutiae of a Packed template (500 dpi) in a y-up frame.
 func minutiaePoints(p matcher.Packed) []pt {
+	return appendPoints(nil, p)
+}
+
+// appendPoints appends the minutiae of a Packed template to dst, decoding the bytes
+// directly (see matcher.Packed: x 12 bits, y 12 bits, direction in 256ths of a turn).
+func appendPoints(dst []pt, p matcher.Packed) []pt {
 	n := p.Len()
-	if n <= 0 {
-		return nil
+	for i := range max(n, 0) {
+		b := p[1+matcher.PackedMinutiaBytes*i:]
+		x, y := int(b[0])<<4|int(b[1]>>4), int(b[1]&0x0f)<<8|int(b[2])
+		dst = append(dst, pt{x: float32(x), y: -float32(y), dir: b[3]})
 	}
-	out := make([]pt, n)
-	for i := range n {
-		m := p.Minutia(i)
-		out[i] = pt{x: float32(m.X), y: -float32(m.Y), dir: uint8(int(math.Round(m.Angle*256/(2*math.Pi))) & 255)}
-	}
-	return out
+	return dst
 }
 
 // NewCode computes the stage-1 code of a finger from its Packed template (the same code
@@ -117,17 +120,26 @@ func commonBits(p *Code, g []uint64) int {
 		bits.OnesCount64(p[6]&g[6]) + bits.OnesCount64(p[7]&g[7])
 }
 
-// invSqrt[n] is 1/√n (0 for n = 0): the density normalisation of codeScore.
-var invSqrt = func() (t [CodeBits + 1]float32) {
-	for n := 1; n <= CodeBits; n++ {
-		t[n] = float32(1 / math.Sqrt(float64(n)))
+// zNorm[n] is B^¼ / √(n·(B−n)) for a code of n set bits out of B (0 for n = 0 and n = B):
+// the density normalisation of codeScore.
+var zNorm = func() (t [CodeBits + 1]float32) {
+	for n := 1; n < CodeBits; n++ {
+		t[n] = float32(math.Pow(CodeBits, 0.25) / math.Sqrt(float64(n)*float64(CodeBits-n)))
 	}
 	return t
 }()
 
-// codeScore is the stage-1 similarity of a probe and a gallery finger:
-// (B·|p∧g| − |p|·|g|) / √(|p|·|g|), the excess of common bits over chance relative to the
-// densities (0 when either code is empty).
+// codeScore is the stage-1 similarity of a probe and a gallery finger: the z-score of the
+// number of common bits against codes of the same densities set at random,
+//
+//	(|p∧g| − |p|·|g|/B) / √(|p|·|g|/B · (1 − |p|/B) · (1 − |g|/B))
+//
+// (the hypergeometric mean and variance; 0 when either code is empty or full). The
+// variance term matters: a dense code (many minutiae, most bits set) shares many bits with
+// anything, but its count varies little, so a small excess is strong evidence. Normalising
+// by √(|p|·|g|) alone ranked the real mates of FVC2002 set B whose enrolled code was dense
+// thousands of places lower among 100 000 synthetic persons (two fingers: worst rank
+// 10 002; with the z-score 1 439).
 func codeScore(common, pOnes, gOnes int) float32 {
-	return float32(common*CodeBits-pOnes*gOnes) * invSqrt[pOnes] * invSqrt[gOnes]
+	return float32(common*CodeBits-pOnes*gOnes) * zNorm[pOnes] * zNorm[gOnes]
 }

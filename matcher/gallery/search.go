@@ -14,10 +14,14 @@ import (
 
 // SearchOptions tune one search. The zero value uses the defaults.
 type SearchOptions struct {
-	// Candidates is K, the number of persons stage 1 passes to the precise comparison
-	// (0: 10 for probes of three or more fingers, whose fused stage-1 score is strong,
-	// 300 for one or two).
+	// Candidates is K, the number of persons passed to the precise comparison (0: 6 for
+	// probes of three or more fingers, whose fused stage-1 score is strong, 100 for one or
+	// two).
 	Candidates int
+	// Screen is the number of persons stage 1 keeps for pose voting, which picks the K of
+	// the precise comparison among them (0: see screenSize; for one or two fingers a
+	// twentieth of the gallery, for more a thousandth, within bounds).
+	Screen int
 	// Refine is the number of persons compared on all probe fingers in the last pass of
 	// stage 2 (0: 2); see stage2 for the passes. Candidates ranked below carry the finger
 	// scores of the last pass they reached.
@@ -104,7 +108,7 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 	if o.Exhaustive {
 		cands = allSlots(views)
 		o.Refine = len(cands)
-	} else if cands, err = stage1(ctx, views, fingers, o.Candidates); err != nil {
+	} else if cands, err = g.screen(ctx, views, fingers, res.Persons, o); err != nil {
 		return nil, err
 	}
 	t1 := time.Now()
@@ -121,16 +125,30 @@ func (g *Gallery) Search(ctx context.Context, probe []*matcher.Template, o Searc
 	return res, nil
 }
 
+// screen selects the candidates of the precise comparison: the best Screen persons by code
+// (see screenSize and screenCandidates), re-ranked by pose voting on the probe's richest
+// fingers, keeping K.
+func (g *Gallery) screen(ctx context.Context, views []*shardView, fingers []probeFinger, persons int, o SearchOptions) ([]slotRef, error) {
+	cands, err := screenCandidates(ctx, views, fingers, screenSize(o.Screen, persons, len(fingers)))
+	if err != nil {
+		return nil, err
+	}
+	return poseStage(ctx, views, richest(fingers, poseFingers), cands, o.Candidates)
+}
+
 // withDefaults fills in the zero fields.
 func (o SearchOptions) withDefaults(fingers int) SearchOptions {
 	if o.Candidates <= 0 {
-		o.Candidates = 10
-		if fingers <= 2 {
-			o.Candidates = 300
+		o.Candidates = 6
+		if fewFingers(fingers) {
+			o.Candidates = 100
 		}
 	}
 	if o.Refine <= 0 {
 		o.Refine = 2
+	}
+	if fewFingers(fingers) {
+		o.Refine = o.Candidates // one or two fingers: every candidate on every finger
 	}
 	if o.Results <= 0 {
 		o.Results = 10

@@ -102,7 +102,7 @@ func (sc *scanner) init(fingers []probeFinger) bool {
 		sc.fidx[i] = int(p.pos) - 1
 		sc.off[i] = sc.fidx[i] * CodeWords
 		sc.pOnes[i] = p.ones
-		sc.pInv[i] = invSqrt[p.ones]
+		sc.pInv[i] = zNorm[p.ones]
 	}
 	sc.n = len(fingers)
 	return true
@@ -130,7 +130,7 @@ func (sc *scanner) scanKnown(v *shardView, si int32, h *topK) {
 				bits.OnesCount64(p[2]&g[2]) + bits.OnesCount64(p[3]&g[3]) +
 				bits.OnesCount64(p[4]&g[4]) + bits.OnesCount64(p[5]&g[5]) +
 				bits.OnesCount64(p[6]&g[6]) + bits.OnesCount64(p[7]&g[7])
-			s += float32(n*CodeBits-sc.pOnes[i]*gOnes) * sc.pInv[i] * invSqrt[gOnes]
+			s += float32(n*CodeBits-sc.pOnes[i]*gOnes) * sc.pInv[i] * zNorm[gOnes]
 		}
 		if len(h.items) < h.k || s > h.items[0].score {
 			h.offer(slotRef{shard: si, slot: int32(slot), score: s})
@@ -138,11 +138,12 @@ func (sc *scanner) scanKnown(v *shardView, si int32, h *topK) {
 	}
 }
 
-// stage2 compares the candidates precisely and fuses their finger scores, in passes of
-// growing finger count and shrinking candidate count: probe fingers are ordered by the
-// richness of their codes; pass 1 compares every candidate on the first finger, pass 2
-// the best max(3, K/4) on the first three, pass 3 the best refine on all (passes that would
-// add no finger are skipped). A candidate keeps the finger scores of the last pass it
+// stage2 compares the candidates precisely and fuses their finger scores in two passes:
+// probe fingers are ordered by the richness of their codes; pass 1 compares every candidate
+// on the first three, pass 2 the best refine on all (with refine ≥ K, or three fingers or
+// fewer, one pass compares all on all). One finger alone was too weak a first gate: at a
+// million synthetic persons a mate whose richest finger scored poorly was cut before its
+// other nine were compared. A candidate keeps the finger scores of the last pass it
 // reached; its fused score counts only those, so later passes can only confirm a person.
 func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, fingers []probeFinger, cands []slotRef, persons, refine int) ([]Candidate, error) {
 	cmps := make([]matcher.Comparator, runtime.GOMAXPROCS(0))
@@ -156,7 +157,10 @@ func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, 
 	}
 	sort.SliceStable(order, func(a, b int) bool { return cands[order[a]].score > cands[order[b]].score })
 	type pass struct{ fingers, keep int }
-	passes := []pass{{1, len(cands)}, {3, max(3, len(cands)/4)}, {len(fingers), refine}}
+	passes := []pass{{3, len(cands)}, {len(fingers), refine}}
+	if refine >= len(cands) {
+		passes = []pass{{len(fingers), len(cands)}} // every candidate on every finger
+	}
 	done := 0
 	for pi, ps := range passes {
 		nf := min(ps.fingers, len(fingers))

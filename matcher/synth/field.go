@@ -11,11 +11,21 @@ type field struct {
 	theta0        float64
 	cores, deltas [][2]float64
 	bend          float64 // arches: amplitude of the bent flow
+	droop         float64 // all classes: ridges on both sides slope down and outward
 }
+
+// The side droop of the flow: on real fingers ridges away from the centre run down towards
+// the sides (FVC2002 minutia orientations are spread almost evenly over 0–180°, those of a
+// plain zero-pole field bunch around the horizontal).
+const (
+	droopMin   = 0.4
+	droopSpan  = 0.6
+	droopScale = 80.0
+)
 
 // newField draws a pattern class and places its singular points.
 func newField(r *rand.Rand) *field {
-	f := &field{theta0: r.NormFloat64() * 0.15}
+	f := &field{theta0: r.NormFloat64() * 0.15, droop: droopMin + r.Float64()*droopSpan}
 	jit := func(s float64) float64 { return r.NormFloat64() * s }
 	switch u := r.Float64(); {
 	case u < 0.10: // arch (and tented arch): no singular points inside the finger
@@ -47,6 +57,7 @@ func (f *field) at(x, y float64) float64 {
 		// arch: ridges run across, rising in the middle
 		th += f.bend * math.Atan(-x/120) * math.Exp(-(yu+60)*(yu+60)/(2*200*200))
 	}
+	th += f.droop * math.Atan(-x/droopScale)
 	for _, c := range f.cores {
 		th += 0.5 * math.Atan2(yu+c[1], x-c[0])
 	}

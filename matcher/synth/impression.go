@@ -19,10 +19,13 @@ const (
 	rotSigma      = 0.17 // radians (about 10°)
 	shiftSigma    = 25.0 // pixels
 	distortAmp    = 6.0  // pixels of elastic displacement at the contact border
-	missRate      = 0.18 // true minutiae not detected
+	missRate      = 0.10 // true minutiae not detected (besides those in poor patches)
+	patchCount    = 3
+	patchRadius   = 45.0
 	spuriousRate  = 0.12 // spurious minutiae, as a fraction of the detected ones
+	brokenShare   = 0.7  // share of spurious minutiae drawn as pairs across broken ridges
 	posJitter     = 2.5  // pixels
-	angleJitter   = 0.12 // radians
+	angleJitter   = 0.08 // radians
 	distortLength = 140.0
 )
 
@@ -41,8 +44,9 @@ func (f *Finger) Impression(seed uint64, person, finger, k int, pos uint8) *matc
 	t := &matcher.Template{Width: sensorW, Height: sensorH, ResX: matcher.PPCMFromDPI(500),
 		ResY: matcher.PPCMFromDPI(500), Position: pos, Quality: 60}
 	ox, oy := float64(sensorW)/2, float64(sensorH)/2
+	bad := newPatches(r)
 	for _, m := range f.Minutiae {
-		if r.Float64() < missRate {
+		if r.Float64() < missRate || bad.at(float64(m.X), float64(m.Y)) {
 			continue
 		}
 		// elastic distortion grows with distance from the contact centre
@@ -67,23 +71,40 @@ func (f *Finger) Impression(seed uint64, person, finger, k int, pos uint8) *matc
 	return t
 }
 
-// addSpurious adds false minutiae at random places of the impression's area.
+// addSpurious adds false minutiae where the finger is: most in pairs of facing ridge
+// endings across a gap of a broken ridge (creases, dry skin, noise: the commonest extractor
+// artefact, frequent on FVC2002 DB3), the rest single minutiae of random direction.
 func addSpurious(r *rand.Rand, t *matcher.Template) {
-	n := int(math.Round(float64(len(t.Minutiae)) * spuriousRate * (0.5 + r.Float64())))
 	if len(t.Minutiae) == 0 {
 		return
 	}
-	for range n {
-		// near an existing minutia, where the finger is
+	n := int(math.Round(float64(len(t.Minutiae)) * spuriousRate * (0.5 + r.Float64())))
+	for added, tries := 0, 0; added < n && tries < 4*n; tries++ {
+		// near an existing minutia, along its ridge flow
 		m := t.Minutiae[r.IntN(len(t.Minutiae))]
-		x := m.X + int(r.NormFloat64()*40)
-		y := m.Y + int(r.NormFloat64()*40)
-		if x < 8 || y < 8 || x > sensorW-8 || y > sensorH-8 {
+		x := float64(m.X) + r.NormFloat64()*30
+		y := float64(m.Y) + r.NormFloat64()*30
+		a := m.Angle + r.NormFloat64()*0.15
+		if r.Float64() >= brokenShare {
+			added += addInside(t, x, y, r.Float64()*2*math.Pi, matcher.MinutiaType(1+r.IntN(2)), r)
 			continue
 		}
-		t.Minutiae = append(t.Minutiae, matcher.Minutia{X: x, Y: y, Angle: r.Float64() * 2 * math.Pi,
-			Type: matcher.MinutiaType(1 + r.IntN(2)), Quality: uint8(20 + r.IntN(40))})
+		gap := 6 + r.Float64()*14
+		dx, dy := math.Cos(a)*gap/2, -math.Sin(a)*gap/2 // image y down
+		added += addInside(t, x+dx, y+dy, a+math.Pi, matcher.TypeEnding, r)
+		added += addInside(t, x-dx, y-dy, a, matcher.TypeEnding, r)
 	}
+}
+
+// addInside appends a spurious minutia to t if it lies inside the sensor margins; it
+// returns the number added (0 or 1).
+func addInside(t *matcher.Template, x, y, a float64, typ matcher.MinutiaType, r *rand.Rand) int {
+	if x < 8 || y < 8 || x > sensorW-8 || y > sensorH-8 {
+		return 0
+	}
+	t.Minutiae = append(t.Minutiae, matcher.Minutia{X: int(x), Y: int(y), Angle: normAngle(a),
+		Type: typ, Quality: uint8(20 + r.IntN(40))})
+	return 1
 }
 
 // Person returns impression k of all ten fingers of a person (positions 1–10).
@@ -93,4 +114,27 @@ func Person(o Options, seed uint64, person, k int) [10]*matcher.Template {
 		out[f] = NewFinger(o, seed, person, f).Impression(seed, person, f, k, uint8(f+1))
 	}
 	return out
+}
+
+// patches are the regions of an impression where the skin or the contact is poor (dry, wet,
+// scarred) and the extractor finds no minutiae: a few random smooth blobs.
+type patches struct {
+	c [][3]float64 // centre x, y and radius
+}
+
+func newPatches(r *rand.Rand) patches {
+	var p patches
+	for range patchCount {
+		p.c = append(p.c, [3]float64{r.Float64() * 280, r.Float64() * 370, patchRadius * (0.5 + r.Float64())})
+	}
+	return p
+}
+
+func (p patches) at(x, y float64) bool {
+	for _, c := range p.c {
+		if (x-c[0])*(x-c[0])+(y-c[1])*(y-c[1]) < c[2]*c[2] {
+			return true
+		}
+	}
+	return false
 }

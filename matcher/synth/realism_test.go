@@ -3,6 +3,7 @@ package synth
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/enrolld/enrolld/matcher"
@@ -14,69 +15,139 @@ type labelled struct {
 	p      *matcher.Prepared
 }
 
-// impostorFMR returns the fraction of pairs of different fingers from a and b (each
-// unordered pair once when a and b are the same set) scoring at least thr.
-func impostorFMR(a, b []labelled, thr float64, pairs int) (float64, int) {
+// impostorScores returns the scores of up to pairs pairs of different fingers from a and b
+// (each unordered pair once when a and b are the same set).
+func impostorScores(a, b []labelled, pairs int) []float64 {
 	var c matcher.Comparator
 	same := &a[0] == &b[0] && len(a) == len(b)
-	n, hit := 0, 0
+	var out []float64
 	for i := range a {
 		for j := range b {
 			if (same && j <= i) || a[i].finger == b[j].finger {
 				continue
 			}
-			if n >= pairs {
-				return float64(hit) / float64(n), n
+			if len(out) >= pairs {
+				return out
 			}
-			if c.Compare(a[i].p, b[j].p) >= thr {
-				hit++
-			}
-			n++
+			out = append(out, c.Compare(a[i].p, b[j].p))
 		}
 	}
-	return float64(hit) / float64(n), n
+	return out
 }
 
-// TestRealism compares impostor false-match rates at the gallery's operating thresholds
-// (per-finger FMR 1 % and 0.1 % of gallery.DefaultFMR: raw 0.0581 and 0.0803) for
-// real-against-real (FVC2002 set B, within each database), synthetic-against-synthetic and
-// synthetic-against-real templates. It needs ISO templates extracted from FVC2002
-// (enrollctl extract … --out DIR/DBn_B) in ENROLLD_FVC_TEMPLATES and only logs the figures.
-func TestRealism(t *testing.T) {
-	dir := os.Getenv("ENROLLD_FVC_TEMPLATES")
-	if dir == "" {
-		t.Skip("set ENROLLD_FVC_TEMPLATES to a folder of DBn_B/F_I.iso templates")
+// fmrAt returns the fraction of scores at least thr.
+func fmrAt(scores []float64, thr float64) float64 {
+	hit := 0
+	for _, s := range scores {
+		if s >= thr {
+			hit++
+		}
 	}
+	return float64(hit) / float64(max(len(scores), 1))
+}
+
+// median returns the median of v.
+func median(v []float64) float64 { return quantile(v, 0.5) }
+
+// quantile returns the q-quantile (nearest rank) of v.
+func quantile(v []float64, q float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+// loadReal reads the FVC2002 templates of dir/DBn_B/F_I.iso, sorted by database and name.
+func loadReal(t *testing.T, dir string) []labelled {
 	var real []labelled
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.iso"))
-	nm := 0
 	for _, f := range files {
 		b, _ := os.ReadFile(f)
 		ts, err := matcher.DecodeISO(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		nm += len(ts[0].Minutiae)
 		real = append(real, labelled{filepath.Base(filepath.Dir(f)) + filepath.Base(f)[:3], matcher.Prepare(&ts[0])})
 	}
+	if len(real) != 320 {
+		t.Fatalf("%d templates in %s, want 4 × 80", len(real), dir)
+	}
+	return real
+}
+
+// db returns database i (0–3) of the real templates.
+func db(real []labelled, i int) []labelled { return real[i*80 : i*80+80] }
+
+// TestRealism compares impostor false-match rates at the gallery's operating thresholds
+// (per-finger FMR 1 % and 0.1 % of gallery.DefaultFMR: raw 0.0581 and 0.0803) for
+// real-against-real (FVC2002 set B, within each database), synthetic-against-synthetic and
+// synthetic-against-real templates, and the genuine scores of synthetic mates with those
+// of real ones. It needs ISO templates extracted from FVC2002 (enrollctl extract …
+// --out DIR/DBn_B) in ENROLLD_FVC_TEMPLATES. It fails when synthetic-against-synthetic is
+// not within a factor of 2 of real-against-real, or synthetic-against-real not within a
+// factor of 2 of real-against-real across databases (pairs from different sensors: a
+// synthetic template cannot share the artefacts of one sensor and extractor setting the
+// way two impressions from one database do).
+func TestRealism(t *testing.T) {
+	dir := os.Getenv("ENROLLD_FVC_TEMPLATES")
+	if dir == "" {
+		t.Skip("set ENROLLD_FVC_TEMPLATES to a folder of DBn_B/F_I.iso templates")
+	}
+	real := loadReal(t, dir)
 	var syn []labelled
-	ns := 0
-	for p := range 160 {
-		tp := NewFinger(Options{}, 1, p, 0).Impression(1, p, 0, 0, 1)
-		ns += len(tp.Minutiae)
-		syn = append(syn, labelled{string(rune(p)), matcher.Prepare(tp)})
+	for p := range 200 {
+		syn = append(syn, labelled{string(rune(p)), matcher.Prepare(NewFinger(Options{}, 1, p, 0).Impression(1, p, 0, 0, 1))})
 	}
-	t.Logf("minutiae real %.1f synthetic %.1f", float64(nm)/float64(len(real)), float64(ns)/float64(len(syn)))
+	t.Logf("minutiae real %.1f synthetic %.1f", meanLen(real), meanLen(syn))
+	var rr, xr []float64
+	for i := range 4 {
+		rr = append(rr, impostorScores(db(real, i), db(real, i), 3000)...)
+		xr = append(xr, impostorScores(db(real, i), db(real, (i+1)%4), 6400)...)
+	}
+	ss := impostorScores(syn, syn, 20000)
+	sr := impostorScores(syn[:100], real, 32000)
+	t.Logf("impostor median: real-real %.4f (%d) syn-syn %.4f (%d) syn-real %.4f (%d)", median(rr), len(rr), median(ss), len(ss), median(sr), len(sr))
+	t.Logf("impostor p90/p99: real-real %.4f/%.4f syn-syn %.4f/%.4f syn-real %.4f/%.4f", quantile(rr, 0.9), quantile(rr, 0.99), quantile(ss, 0.9), quantile(ss, 0.99), quantile(sr, 0.9), quantile(sr, 0.99))
 	for _, thr := range []float64{0.0581, 0.0803} {
-		rr, n1 := 0.0, 0
-		for db := range 4 {
-			f, n := impostorFMR(real[db*80:db*80+80], real[db*80:db*80+80], thr, 3000)
-			rr += f * float64(n)
-			n1 += n
-		}
-		rr /= float64(n1)
-		ss, n2 := impostorFMR(syn, syn, thr, 6000)
-		sr, n3 := impostorFMR(syn[:20], real, thr, 6000)
-		t.Logf("thr %.4f: real-real %.4f (%d) syn-syn %.4f (%d) syn-real %.4f (%d)", thr, rr, n1, ss, n2, sr, n3)
+		t.Logf("thr %.4f: real-real %.4f syn-syn %.4f syn-real %.4f (real-real across databases %.4f)", thr, fmrAt(rr, thr), fmrAt(ss, thr), fmrAt(sr, thr), fmrAt(xr, thr))
 	}
+	for i := range 4 {
+		t.Logf("DB%d: real-real %.4f syn-real %.4f", i+1, fmrAt(impostorScores(db(real, i), db(real, i), 3000), 0.0581), fmrAt(impostorScores(syn[:100], db(real, i), 8000), 0.0581))
+	}
+	rg, sg := genuineScores(real)
+	t.Logf("genuine: median real %.4f synthetic %.4f; FNMR at 0.0581 real %.3f synthetic %.3f (%d, %d pairs)",
+		median(rg), median(sg), 1-fmrAt(rg, 0.0581), 1-fmrAt(sg, 0.0581), len(rg), len(sg))
+	within2 := func(a, b float64) bool { return a >= b/2 && a <= 2*b }
+	if r, s := fmrAt(rr, 0.0581), fmrAt(ss, 0.0581); !within2(s, r) {
+		t.Errorf("synthetic-against-synthetic FMR %.4f not within a factor of 2 of real %.4f", s, r)
+	}
+	if r, s := fmrAt(xr, 0.0581), fmrAt(sr, 0.0581); !within2(s, r) {
+		t.Errorf("synthetic-against-real FMR %.4f not within a factor of 2 of real across databases %.4f", s, r)
+	}
+}
+
+// genuineScores returns real genuine scores (impressions 2–8 against impression 1 of each
+// finger) and synthetic ones (impressions 1–3 against impression 0 of 100 fingers).
+func genuineScores(real []labelled) (rg, sg []float64) {
+	var c matcher.Comparator
+	for i := 0; i < len(real); i += 8 {
+		for j := i + 1; j < len(real) && real[j].finger == real[i].finger; j++ {
+			rg = append(rg, c.Compare(real[i].p, real[j].p))
+		}
+	}
+	for p := range 100 {
+		f := NewFinger(Options{}, 1, p, 0)
+		e := matcher.Prepare(f.Impression(1, p, 0, 0, 1))
+		for k := 1; k <= 3; k++ {
+			sg = append(sg, c.Compare(e, matcher.Prepare(f.Impression(1, p, 0, k, 1))))
+		}
+	}
+	return rg, sg
+}
+
+func meanLen(ls []labelled) float64 {
+	n := 0
+	for _, l := range ls {
+		n += l.p.Len()
+	}
+	return float64(n) / float64(len(ls))
 }

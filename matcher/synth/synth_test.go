@@ -51,7 +51,7 @@ func TestStructure(t *testing.T) {
 	if mean := float64(counts) / 200; mean < 18 || mean > 60 {
 		t.Errorf("mean impression minutiae %.1f", mean)
 	}
-	if r := float64(endings) / float64(total); r < 0.45 || r > 0.65 {
+	if r := float64(endings) / float64(total); r < 0.55 || r > 0.75 {
 		t.Errorf("ending fraction %.2f", r)
 	}
 }
