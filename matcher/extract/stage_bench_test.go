@@ -97,6 +97,13 @@ func BenchmarkStages(b *testing.B) {
 			clarity(g, ridges, f)
 		})
 	})
+	b.Run("cleanSpecks", func(b *testing.B) {
+		m := make([]uint8, len(ridges))
+		timeStage(b, func() {
+			copy(m, ridges)
+			cleanSpecks(m, g.w, g.h, f, int(specksArea*st.wl*st.wl))
+		})
+	})
 	b.Run("thin", func(b *testing.B) {
 		m := make([]uint8, len(ridges))
 		timeStage(b, func() {
