@@ -22,9 +22,6 @@ const (
 type relaxTables struct {
 	z1     [d1Len + 1]float32 // distance difference; the last entry (0) stands for all beyond
 	z2, z3 [256]float32       // direction and radial-angle differences (a−b, binary radians)
-
-	z1d      [d1Len + 1]float64 // the same tables, converted exactly to float64
-	z2d, z3d [256]float64
 }
 
 var relax = newRelaxTables()
@@ -35,14 +32,10 @@ func newRelaxTables() *relaxTables {
 		t.z1[i] = float32(sigmoid(float64(i)*d1Step, 5, -1.6))
 	}
 	t.z1[d1Len] = 0
-	for i, z := range t.z1 {
-		t.z1d[i] = float64(z)
-	}
 	for i := range t.z2 {
 		a := float64(bradDiff(uint8(i), 0)) * 2 * math.Pi / 256
 		t.z2[i] = float32(sigmoid(a, math.Pi/12, -30))
 		t.z3[i] = float32(sigmoid(a, math.Pi/12, -70))
-		t.z2d[i], t.z3d[i] = float64(t.z2[i]), float64(t.z3[i])
 	}
 	return t
 }
@@ -285,8 +278,9 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 			d1 := math.Float32frombits(math.Float32bits(distA[q.a]-distB[q.b]) &^ (1 << 31))
 			d := int(d1 * (1 / d1Step))
 			d ^= (d ^ d1Len) & ((d1Len - d) >> (bits.UintSize - 1)) // min(d, d1Len), no branch
-			t := float32(rt.z1d[d] * rt.z2d[relA[q.a]-relB[q.b]])
-			r := float32(float64(t) * rt.z3d[radA[q.a]-radB[q.b]])
+			// float32 products are the exact products rounded once (as the float64
+			// products rounded to float32 that the tables were fitted with)
+			r := rt.z1[d] * rt.z2[relA[q.a]-relB[q.b]] * rt.z3[radA[q.a]-radB[q.b]]
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
 			row[k], rho[k*n+i] = r, r
 		}
