@@ -267,20 +267,20 @@ func (c *Comparator) relaxPairs(a, b *Prepared) {
 	rt, sel, rho := relax, c.sel[:n], c.rho[:n*n]
 	for i, p := range sel {
 		oa, ob := int(p.a)*na, int(p.b)*nb
-		distA, relA, radA := a.dist[oa:oa+na], a.rel[oa:oa+na], a.rad[oa:oa+na]
-		distB, relB, radB := b.dist[ob:ob+nb], b.rel[ob:ob+nb], b.rad[ob:ob+nb]
+		geoA, geoB := a.geo[oa:oa+na], b.geo[ob:ob+nb]
 		row := rho[i*n : i*n+n]
 		row[i] = 0
 		for k := i + 1; k < n; k++ {
 			q := sel[k]
+			ga, gb := geoA[q.a], geoB[q.b]
 			// branch-free: |d1| by clearing the sign bit, distances beyond the table
 			// read its final 0 (so ρ = 0·z2·z3 = 0)
-			d1 := math.Float32frombits(math.Float32bits(distA[q.a]-distB[q.b]) &^ (1 << 31))
+			d1 := math.Float32frombits(math.Float32bits(ga.dist-gb.dist) &^ (1 << 31))
 			d := int(d1 * (1 / d1Step))
 			d ^= (d ^ d1Len) & ((d1Len - d) >> (bits.UintSize - 1)) // min(d, d1Len), no branch
 			// float32 products are the exact products rounded once (as the float64
 			// products rounded to float32 that the tables were fitted with)
-			r := rt.z1[d] * rt.z2[relA[q.a]-relB[q.b]] * rt.z3[radA[q.a]-radB[q.b]]
+			r := rt.z1[d] * rt.z2[ga.rel-gb.rel] * rt.z3[ga.rad-gb.rad]
 			// ρ is symmetric up to the radial term, which is taken from the pair of lower index
 			row[k], rho[k*n+i] = r, r
 		}
