@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -62,6 +64,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	k := fs.Int("candidates", 0, "stage-1 candidates K (0: default for the probe size)")
 	asJSON := fs.Bool("json", false, "print the figures as JSON")
 	verbose := fs.Bool("v", false, "report each search whose rank-1 is not the mate on stderr")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the searches to `FILE` (go tool pprof)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -76,6 +79,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	r.Persons, _ = g.Len()
 	if r.Persons == 0 {
 		return fmt.Errorf("bench search: %s holds no persons", *file)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return fmt.Errorf("bench search: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("bench search: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rng := rand.New(rand.NewPCG(*seed, 99))
 	var lat, s1, s2 []float64
