@@ -128,7 +128,7 @@ func NewFinger(o Options, seed uint64, person, finger int) *Finger {
 			t = matcher.TypeBifurcation
 		}
 		f.Minutiae = append(f.Minutiae, matcher.Minutia{
-			X: int(p[0]), Y: int(p[1]), Angle: normAngle(dir + r.NormFloat64()*0.08),
+			X: int(p[0]), Y: int(p[1]), Angle: normAngle(dir + r.NormFloat64()*0.02),
 			Type: t, Quality: uint8(15 + r.IntN(86)),
 		})
 	}
