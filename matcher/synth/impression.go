@@ -25,7 +25,7 @@ const (
 	spuriousRate  = 0.12 // spurious minutiae, as a fraction of the detected ones
 	brokenShare   = 0.7  // share of spurious minutiae drawn as pairs across broken ridges
 	posJitter     = 2.5  // pixels
-	angleJitter   = 0.08 // radians
+	angleJitter   = 0.02 // radians
 	distortLength = 140.0
 )
 
