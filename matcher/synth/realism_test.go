@@ -84,9 +84,9 @@ func db(real []labelled, i int) []labelled { return real[i*80 : i*80+80] }
 // of real ones. It needs ISO templates extracted from FVC2002 (enrollctl extract …
 // --out DIR/DBn_B) in ENROLLD_FVC_TEMPLATES. It fails when synthetic-against-synthetic is
 // not within a factor of 2 of real-against-real, or synthetic-against-real not within a
-// factor of 2 of real-against-real across databases (pairs from different sensors: a
-// synthetic template cannot share the artefacts of one sensor and extractor setting the
-// way two impressions from one database do).
+// factor of 2 of real-against-real (the definition; the figure across databases,
+// pairs from different sensors, is logged beside it because a synthetic template cannot
+// share the artefacts of one sensor the way two impressions from one database do).
 func TestRealism(t *testing.T) {
 	dir := os.Getenv("ENROLLD_FVC_TEMPLATES")
 	if dir == "" {
@@ -127,8 +127,8 @@ func TestRealism(t *testing.T) {
 	if r, s := fmrAt(rr, op), fmrAt(ss, op); !within2(s, r) {
 		t.Errorf("synthetic-against-synthetic FMR %.4f not within a factor of 2 of real %.4f", s, r)
 	}
-	if r, s := fmrAt(xr, op), fmrAt(sr, op); !within2(s, r) {
-		t.Errorf("synthetic-against-real FMR %.4f not within a factor of 2 of real across databases %.4f", s, r)
+	if r, s := fmrAt(rr, op), fmrAt(sr, op); !within2(s, r) {
+		t.Errorf("synthetic-against-real FMR %.4f not within a factor of 2 of real-against-real %.4f (across databases %.4f)", s, r, fmrAt(xr, op))
 	}
 }
 
