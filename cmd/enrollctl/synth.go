@@ -39,7 +39,7 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageErrorf("synth gallery: need --out FILE and --persons ≥ 1")
 	}
 	t0 := time.Now()
-	g, err := synthGallery(ctx, *persons, *seed)
+	g, err := synthGallery(ctx, *persons, *seed, stderr)
 	if err != nil {
 		return err
 	}
@@ -56,11 +56,14 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // synthID is the subject id of synthetic person i.
 func synthID(i int) string { return fmt.Sprintf("synth-%08d", i) }
 
-// synthGallery generates persons 0..n-1 on all cores.
-func synthGallery(ctx context.Context, n int, seed uint64) (*gallery.Gallery, error) {
+// synthGallery generates persons 0..n-1 on all cores, reporting progress to progress
+// every progressEvery.
+func synthGallery(ctx context.Context, n int, seed uint64, progress io.Writer) (*gallery.Gallery, error) {
 	g := gallery.New(gallery.Options{})
 	var next atomic.Int64
 	var wg sync.WaitGroup
+	stop := reportProgress(progress, "synth gallery", n, &next)
+	defer stop()
 	errs := make(chan error, runtime.GOMAXPROCS(0))
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -88,6 +91,34 @@ func synthGallery(ctx context.Context, n int, seed uint64) (*gallery.Gallery, er
 		return nil, err
 	}
 	return g, nil
+}
+
+// progressEvery is how often long commands report how far they are.
+const progressEvery = 10 * time.Second
+
+// reportProgress prints "what: done of total persons (P %), about T left" every
+// progressEvery until the returned stop is called.
+func reportProgress(w io.Writer, what string, total int, done *atomic.Int64) (stop func()) {
+	t0 := time.Now()
+	tick := time.NewTicker(progressEvery)
+	quit, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		for {
+			select {
+			case <-quit:
+				return
+			case <-tick.C:
+				d := min(int(done.Load()), total)
+				left := "unknown"
+				if d > 0 {
+					left = (time.Duration(float64(time.Since(t0)) * float64(total-d) / float64(d))).Round(time.Second).String()
+				}
+				fmt.Fprintf(w, "%s: %d of %d persons (%.0f %%), about %s left\n", what, d, total, 100*float64(d)/float64(total), left)
+			}
+		}
+	}()
+	return func() { tick.Stop(); close(quit); <-exited }
 }
 
 // writeSnapshotFile writes a snapshot atomically (temporary file, then rename), mode 0600:
