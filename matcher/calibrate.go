@@ -21,7 +21,7 @@ type calPoint struct {
 }
 
 // calibration is sorted by raw similarity ascending (FMR descending). Measured with
-// "enrollctl eval calibrate DB1_B DB2_B:569 DB3_B DB4_B" over 11 520 impostor
+// "enrollctl eval calibrate DB1_B DB2_B@569 DB3_B DB4_B" over 11 520 impostor
 // comparisons down to FMR 10^-3.5; the last three points extend the exponential tail.
 var calibration = []calPoint{
 	{0, 0},
