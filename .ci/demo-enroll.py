@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Runs one complete enrollment through the desk API of a running `make demo` (visa profile:
 # face, two index fingers, signature, search, commit) and prints each step and the time it
-# took. Usage: make demo | tee /tmp/demo.log   (in another terminal:)
+# took, then waits until the local enroll-central holds the packet. Usage: make demo | tee /tmp/demo.log   (in another terminal:)
 #        python3 .ci/demo-enroll.py /tmp/demo.log   (reads the one-time demo passwords)
 import json, sys, time, urllib.request, re
 BASE = "http://127.0.0.1:9464"
@@ -50,4 +50,16 @@ if a["summary"]["step"] == "search":
     print("decision", code, a.get("error"), a["summary"]["step"])
 code, a = o.do("POST", f"/api/v1/desk/enrollments/{eid}/commit")
 print("commit", code, a.get("error"), a["summary"].get("packet_id"), a["summary"].get("open"))
-print("elapsed %.1f s" % (time.time() - t0))
+print("committed after %.1f s" % (time.time() - t0))
+# wait until the local enroll-central lists the packet (its admin view shows packet ids)
+pid = (a["summary"].get("packet_id") or "").split("-")[0]
+if not pid:
+    sys.exit("commit failed")
+for _ in range(120):
+    page = urllib.request.urlopen("http://127.0.0.1:9480/admin", timeout=10).read().decode()
+    if pid in page:
+        print("reached the centre after %.1f s" % (time.time() - t0))
+        break
+    time.sleep(0.5)
+else:
+    sys.exit("the packet did not reach the centre within 60 s")
