@@ -177,3 +177,19 @@ func isFlagError(err error) bool {
 	}
 	return false
 }
+
+// parseInterleaved parses flags that may come before, between and after the positional
+// arguments (Go's flag package stops at the first positional one) and returns those.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

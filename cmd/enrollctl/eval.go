@@ -72,23 +72,18 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return nil
 }
 
-// parseWithPositional parses flags placed before or after exactly one positional argument.
+// parseWithPositional parses flags around exactly one positional argument.
 func parseWithPositional(fs *flag.FlagSet, args []string) (string, error) {
-	if err := fs.Parse(args); err != nil {
+	pos, err := parseInterleaved(fs, args)
+	switch {
+	case err != nil:
 		return "", err
-	}
-	rest := fs.Args()
-	if len(rest) == 0 {
+	case len(pos) == 0:
 		return "", fmt.Errorf("%s: missing DIR", fs.Name())
+	case len(pos) > 1:
+		return "", fmt.Errorf("%s: unexpected arguments %q", fs.Name(), pos[1:])
 	}
-	pos := rest[0]
-	if err := fs.Parse(rest[1:]); err != nil {
-		return "", err
-	}
-	if fs.NArg() > 0 {
-		return "", fmt.Errorf("%s: unexpected arguments %q", fs.Name(), fs.Args())
-	}
-	return pos, nil
+	return pos[0], nil
 }
 
 // splitDirDPI splits an image folder given as DIR@DPI (or DIR:DPI) into the folder and its

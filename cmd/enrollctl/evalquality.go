@@ -50,7 +50,7 @@ func runEvalQuality(ctx context.Context, args []string, stdout, stderr io.Writer
 	asJSON := fs.Bool("json", false, "print the curve as JSON")
 	fmr := fs.Float64("fmr", 0.01, "false-match rate at which the threshold is fixed (0.01 = 1 %)")
 	reject := fs.String("reject", "pairs", "what is discarded: pairs (genuine comparisons by min of the two qualities) or images")
-	dirs, err := parsePositionals(fs, args)
+	dirs, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
@@ -89,22 +89,6 @@ func runEvalQuality(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stdout, "%11.0f  %12.1f  %11d  %6.2f\n", 100*p.Rejected, p.Genuine, p.Cut, p.FNMR)
 	}
 	return nil
-}
-
-// parsePositionals parses flags that may come before, between and after the positional
-// arguments, and returns the positional ones.
-func parsePositionals(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }
 
 // evrFractions are the discarded fractions the curve reports.

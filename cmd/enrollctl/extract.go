@@ -69,21 +69,6 @@ func runExtract(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-// parseInterleaved parses flags mixed with positional arguments.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 type jsonMinutia struct {
 	X        int     `json:"x"`
 	Y        int     `json:"y"`

@@ -44,22 +44,6 @@ func runWSQ(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return fmt.Errorf("wsq: unknown sub-command %q", args[0])
 }
 
-// wsqParse parses flags that may come before, between or after the
-// positional arguments.
-func wsqParse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-}
-
 func wsqEncode(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("wsq encode", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -67,7 +51,7 @@ func wsqEncode(args []string, stdout, stderr io.Writer) error {
 	ppi := fs.Int("ppi", wsq.DefaultPPI, "scan resolution recorded in the NIST comment")
 	size := fs.String("size", "", "WxH of a .raw input")
 	comment := fs.String("comment", "", "extra comment segment")
-	pos, err := wsqParse(fs, args)
+	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
@@ -95,7 +79,7 @@ func wsqEncode(args []string, stdout, stderr io.Writer) error {
 func wsqDecode(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("wsq decode", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	pos, err := wsqParse(fs, args)
+	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
