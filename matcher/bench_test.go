@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	_ "image/png"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -122,7 +121,7 @@ func BenchmarkCompareSynthetic(b *testing.B) {
 	r := rand.New(rand.NewPCG(21, 22))
 	var ps []*matcher.Prepared
 	for range 20 {
-		ps = append(ps, matcher.Prepare(syntheticTemplate(r, 40)))
+		ps = append(ps, matcher.Prepare(matcher.RandomTemplate(r, 40)))
 	}
 	var c matcher.Comparator
 	b.ReportAllocs()
@@ -130,29 +129,4 @@ func BenchmarkCompareSynthetic(b *testing.B) {
 		c.Compare(ps[i%len(ps)], ps[(i/len(ps)+1+i)%len(ps)])
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cmp/s")
-}
-
-// syntheticTemplate makes n minutiae at least 12 px apart in a 300×350 px area with
-// directions following a smooth flow.
-func syntheticTemplate(r *rand.Rand, n int) *matcher.Template {
-	t := &matcher.Template{Width: 400, Height: 450, ResX: 197, ResY: 197}
-	for len(t.Minutiae) < n {
-		x, y := 50+r.IntN(300), 50+r.IntN(350)
-		ok := true
-		for _, m := range t.Minutiae {
-			if (m.X-x)*(m.X-x)+(m.Y-y)*(m.Y-y) < 144 {
-				ok = false
-			}
-		}
-		if !ok {
-			continue
-		}
-		a := math.Atan2(float64(y-225), float64(x-200)) + math.Pi/2 + r.Float64()*0.3
-		if r.IntN(2) == 0 {
-			a += math.Pi
-		}
-		a = math.Mod(a+4*math.Pi, 2*math.Pi)
-		t.Minutiae = append(t.Minutiae, matcher.Minutia{X: x, Y: y, Angle: a, Type: matcher.MinutiaType(1 + r.IntN(2)), Quality: 60})
-	}
-	return t
 }
