@@ -74,8 +74,6 @@ type state struct {
 	dist  []int
 	wl    float64
 	cands []candidate
-	// clarity is the mean ridge–valley separation over the foreground (see clarity).
-	clarity float64
 }
 
 // borderPx is how far (in pixels at 500 dpi) from the edge of the finger area minutiae
@@ -102,7 +100,6 @@ func run(g *gray) *state {
 	}
 	fb := newFilterBank(g.w + 2*padMargin)
 	ridges := enhance(g, f, fb)
-	st.clarity = clarity(g, ridges, f)
 	cleanSpecks(ridges, g.w, g.h, f, int(specksArea*st.wl*st.wl))
 	thin(ridges, g.w, g.h)
 	sk := &skeleton{m: ridges, w: g.w, h: g.h}

@@ -13,13 +13,12 @@ type field struct {
 	bw, bh int
 	// c2, s2 are the cosine and sine of twice the ridge orientation (doubled-angle form,
 	// so opposite directions agree), per block.
-	c2, s2  []float32
-	coh     []float32 // orientation certainty 0..1
-	energy  []float32 // mean squared gradient
-	mean    []float32 // mean intensity
-	fg      []bool    // foreground
-	wave    []float32 // ridge wavelength in pixels (0 unknown)
-	clarity []float32 // ridge–valley separation of the enhanced image, 0..1
+	c2, s2 []float32
+	coh    []float32 // orientation certainty 0..1
+	energy []float32 // mean squared gradient
+	mean   []float32 // mean intensity
+	fg     []bool    // foreground
+	wave   []float32 // ridge wavelength in pixels (0 unknown)
 	// waveValid counts the foreground blocks with a clear ridge frequency of their own.
 	waveValid int
 }

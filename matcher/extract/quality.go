@@ -171,58 +171,6 @@ func ramp(v, lo, hi float64) float64 {
 	return math.Max(0, math.Min(1, (v-lo)/(hi-lo)))
 }
 
-// clarity measures, per foreground block, how well the grey levels of the pixels the
-// enhancement called ridge separate from those it called valley: the fraction of the
-// block's pixels on the right side of the threshold halfway between the two means,
-// rescaled so chance (half) is 0. It returns the mean over the foreground.
-func clarity(g *gray, ridges []uint8, f *field) float64 {
-	f.clarity = make([]float32, len(f.fg))
-	var sum float64
-	n := 0
-	for by := 0; by < f.bh; by++ {
-		for bx := 0; bx < f.bw; bx++ {
-			if !f.fg[by*f.bw+bx] {
-				continue
-			}
-			var sr, sv float64
-			var nr, nv int
-			x1, y1 := min((bx+1)*blockSize, g.w), min((by+1)*blockSize, g.h)
-			for y := by * blockSize; y < y1; y++ {
-				for x := bx * blockSize; x < x1; x++ {
-					v := float64(g.pix[y*g.w+x])
-					if ridges[y*g.w+x] == 1 {
-						sr, nr = sr+v, nr+1
-					} else {
-						sv, nv = sv+v, nv+1
-					}
-				}
-			}
-			if nr == 0 || nv == 0 {
-				n++
-				continue
-			}
-			t := (sr/float64(nr) + sv/float64(nv)) / 2
-			right := 0
-			for y := by * blockSize; y < y1; y++ {
-				for x := bx * blockSize; x < x1; x++ {
-					dark := float64(g.pix[y*g.w+x]) < t
-					if dark == (ridges[y*g.w+x] == 1) {
-						right++
-					}
-				}
-			}
-			cl := math.Max(0, 2*float64(right)/float64(nr+nv)-1)
-			f.clarity[by*f.bw+bx] = float32(cl)
-			sum += cl
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return sum / float64(n)
-}
-
 func sortByQuality(ms []matcher.Minutia) {
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Quality > ms[j].Quality })
 }

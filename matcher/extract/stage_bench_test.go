@@ -92,11 +92,6 @@ func BenchmarkStages(b *testing.B) {
 			enhance(g, f, fb)
 		})
 	})
-	b.Run("clarity", func(b *testing.B) {
-		timeStage(b, func() {
-			clarity(g, ridges, f)
-		})
-	})
 	b.Run("cleanSpecks", func(b *testing.B) {
 		m := make([]uint8, len(ridges))
 		timeStage(b, func() {
