@@ -209,7 +209,7 @@ func TestCrashHarness(t *testing.T) {
 	}
 	checkAckedPresent(t, centre, stationDir, data, acked, audited, true)
 	checkCentre(t, centre, acked)
-	for _, f := range scanFindings(data) {
+	for _, f := range synctest.FindSignatures(data, signatures) {
 		t.Error(f)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -46,28 +45,6 @@ var signatures = map[string][]byte{
 	"WSQ": {0xff, 0xa0, 0xff, 0xa8},
 }
 
-// scanFindings reports every file under dir that holds a known image or template signature.
-func scanFindings(dir string) []string {
-	var found []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			found = append(found, err.Error())
-			return nil
-		}
-		for name, sig := range signatures {
-			if i := bytes.Index(b, sig); i >= 0 {
-				found = append(found, fmt.Sprintf("%s: %s signature at offset %d", p, name, i))
-			}
-		}
-		return nil
-	})
-	return found
-}
-
 func countFiles(dir string) int {
 	n := 0
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -85,7 +62,7 @@ func TestScanFindsPlaintext(t *testing.T) {
 	for name, sig := range signatures {
 		os.WriteFile(filepath.Join(dir, name), append([]byte("xx"), sig...), 0o600)
 	}
-	if got := scanFindings(dir); len(got) != len(signatures) {
+	if got := synctest.FindSignatures(dir, signatures); len(got) != len(signatures) {
 		t.Fatalf("found %d of %d planted signatures: %v", len(got), len(signatures), got)
 	}
 }
@@ -205,7 +182,7 @@ enrolld_sync_uploads_total{result="acknowledged"} 20
 		t.Fatalf("LoadGallery = %d, %v", n, err)
 	}
 	st.Close(context.Background())
-	for _, f := range scanFindings(data) {
+	for _, f := range synctest.FindSignatures(data, signatures) {
 		t.Error(f)
 	}
 	if n := countFiles(data); n < 20 {

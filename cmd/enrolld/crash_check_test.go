@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -245,26 +243,4 @@ func checkChain(recs []central.Record) (f findings) {
 var plainSignatures = map[string][]byte{
 	"JPEG":        []byte("\xff\xd8\xff\xe0\x00\x10JFIF"),
 	"ISO 19794-2": []byte("FMR\x00 20\x00"),
-}
-
-// plaintextFindings lists every file under dir holding one of plainSignatures.
-func plaintextFindings(dir string) []string {
-	var found []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			found = append(found, err.Error())
-			return nil
-		}
-		for name, sig := range plainSignatures {
-			if i := bytes.Index(b, sig); i >= 0 {
-				found = append(found, fmt.Sprintf("%s: %s signature at offset %d", p, name, i))
-			}
-		}
-		return nil
-	})
-	return found
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/enrolld/enrolld/sync/outbox"
 	"github.com/enrolld/enrolld/sync/packet"
 	"github.com/enrolld/enrolld/sync/pki"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // The crash harness checker's controls: on an outbox built by hand, the checker accepts a
@@ -187,7 +188,7 @@ func TestCrashPlaintextScan(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, strings.ReplaceAll(name, " ", "_")), append([]byte("xx"), sig...), 0o600)
 	}
 	os.WriteFile(filepath.Join(dir, "clean"), []byte("nothing to see"), 0o600)
-	if got := plaintextFindings(dir); len(got) != len(plainSignatures) {
+	if got := synctest.FindSignatures(dir, plainSignatures); len(got) != len(plainSignatures) {
 		t.Fatalf("found %d of %d planted signatures: %v", len(got), len(plainSignatures), got)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/enrolld/enrolld/sync/pki"
+	"github.com/enrolld/enrolld/sync/synctest"
 )
 
 // The crash harness: the real enrolld binary enrolls (POST /api/v1/enrollments) and syncs
@@ -99,7 +100,7 @@ func TestCrashHarness(t *testing.T) {
 	if e.purging && tally.purged == 0 {
 		t.Errorf("retention %s with frequent purges, yet nothing was purged", "1ms")
 	}
-	for _, f := range plaintextFindings(e.storage) {
+	for _, f := range synctest.FindSignatures(e.storage, plainSignatures) {
 		t.Error(f)
 	}
 	t.Logf("after the drain: %d packets at the centre, each once; outbox %d acknowledged, %d purged (purging %v)",
