@@ -62,22 +62,6 @@ func usageErrorf(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errUsage}, args...)...)
 }
 
-// errNotYet is returned by sub-commands this build does not have yet.
-var errNotYet = errors.New("not yet available in this build")
-
-// notYet is the placeholder of a sub-command that a later change fills in.
-func notYet(name string) runFunc {
-	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-		for _, a := range args {
-			if a == "-h" || a == "-help" || a == "--help" {
-				fmt.Fprintf(stderr, "enrollctl %s is %s.\n", name, errNotYet)
-				return flag.ErrHelp
-			}
-		}
-		return errNotYet
-	}
-}
-
 // run dispatches args to a sub-command and maps its result to an exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {

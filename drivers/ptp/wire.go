@@ -81,19 +81,6 @@ func (r *reader) u16s(field string) []uint16 {
 	return v
 }
 
-// u32s reads a u32 count then that many u32 values.
-func (r *reader) u32s(field string) []uint32 {
-	n := r.u32(field)
-	if r.err != nil || !r.need(int(min(n, 1<<29))*4, field) {
-		return nil
-	}
-	v := make([]uint32, n)
-	for i := range v {
-		v[i] = r.u32(field)
-	}
-	return v
-}
-
 // writer encodes PTP dataset fields.
 type writer struct{ b []byte }
 
@@ -121,12 +108,5 @@ func (w *writer) u16s(v []uint16) {
 	w.u32(uint32(len(v)))
 	for _, x := range v {
 		w.u16(x)
-	}
-}
-
-func (w *writer) u32s(v []uint32) {
-	w.u32(uint32(len(v)))
-	for _, x := range v {
-		w.u32(x)
 	}
 }

@@ -93,7 +93,6 @@ func enrollKey(id string) []byte { return []byte("e/" + id) }
 func auditKey(t time.Time, id, event string) []byte {
 	return append(binary.BigEndian.AppendUint64([]byte("a/"), uint64(t.UnixNano())), "/"+id+"/"+event...)
 }
-func idFromQueueKey(k []byte) string { return string(k[2:]) }
 
 // Chain returns the last committed counter and chain hash (zero before the first packet).
 func (s *Store) Chain() (counter uint64, hash [32]byte, err error) {
