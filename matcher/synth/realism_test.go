@@ -1,12 +1,16 @@
 package synth
 
 import (
+	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/enrolld/enrolld/matcher"
+	"github.com/enrolld/enrolld/matcher/extract"
 )
 
 // labelled is a prepared template with the identity of its finger.
@@ -56,22 +60,72 @@ func quantile(v []float64, q float64) float64 {
 	return s[min(len(s)-1, int(q*float64(len(s))))]
 }
 
-// loadReal reads the FVC2002 templates of dir/DBn_B/F_I.iso, sorted by database and name.
-func loadReal(t *testing.T, dir string) []labelled {
+// fvcDir is the FVC2002 set B images of the shared test data, relative to this package.
+const fvcDir = "../../../shared/data/fvc2002"
+
+// fvcDPI is the resolution of each database (DB2 is 569 dpi, the others 500).
+var fvcDPI = [4]float64{500, 569, 500, 500}
+
+// loadReal returns the 320 FVC2002 set B templates sorted by database and name: read from
+// ISO records dir/DBn_B/F_I.iso when ENROLLD_FVC_TEMPLATES names such a folder (made by
+// enrollctl extract … --out DIR/DBn_B), else extracted here from the images in fvcDir.
+func loadReal(t *testing.T) []labelled {
+	t.Helper()
 	var real []labelled
-	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.iso"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		ts, err := matcher.DecodeISO(b)
-		if err != nil {
-			t.Fatal(err)
+	if dir := os.Getenv("ENROLLD_FVC_TEMPLATES"); dir != "" {
+		files, _ := filepath.Glob(filepath.Join(dir, "*", "*.iso"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts, err := matcher.DecodeISO(b)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			real = append(real, labelled{filepath.Base(filepath.Dir(f)) + filepath.Base(f)[:3], matcher.Prepare(&ts[0])})
 		}
-		real = append(real, labelled{filepath.Base(filepath.Dir(f)) + filepath.Base(f)[:3], matcher.Prepare(&ts[0])})
+	} else {
+		real = extractReal(t)
 	}
 	if len(real) != 320 {
-		t.Fatalf("%d templates in %s, want 4 × 80", len(real), dir)
+		t.Fatalf("%d FVC2002 templates, want 4 × 80", len(real))
 	}
 	return real
+}
+
+// extractReal extracts the templates of the FVC2002 set B images, or skips the test.
+func extractReal(t *testing.T) []labelled {
+	if _, err := os.Stat(fvcDir); err != nil {
+		t.Skipf("FVC2002 images not available at %s (and ENROLLD_FVC_TEMPLATES not set): %v", fvcDir, err)
+	}
+	var real []labelled
+	for d := range 4 {
+		db := fmt.Sprintf("DB%d_B", d+1)
+		files, _ := filepath.Glob(filepath.Join(fvcDir, db, "*.png"))
+		sort.Strings(files)
+		for _, f := range files {
+			img, err := decodePNG(f)
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			res, err := extract.Extract(img, extract.Options{DPI: fvcDPI[d]})
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			real = append(real, labelled{db + filepath.Base(f)[:3], matcher.Prepare(res.Template)})
+		}
+	}
+	return real
+}
+
+func decodePNG(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return png.Decode(f)
 }
 
 // db returns database i (0–3) of the real templates.
@@ -81,18 +135,15 @@ func db(real []labelled, i int) []labelled { return real[i*80 : i*80+80] }
 // (per-finger FMR 1 % and 0.1 % of the comparator's calibration, matcher.ThresholdForFMR) for
 // real-against-real (FVC2002 set B, within each database), synthetic-against-synthetic and
 // synthetic-against-real templates, and the genuine scores of synthetic mates with those
-// of real ones. It needs ISO templates extracted from FVC2002 (enrollctl extract …
-// --out DIR/DBn_B) in ENROLLD_FVC_TEMPLATES. It fails when synthetic-against-synthetic is
+// of real ones. It extracts the FVC2002 set B images of the shared test data (about 5 s;
+// skipped, saying so, where they are absent) or reads templates from
+// ENROLLD_FVC_TEMPLATES. It fails when synthetic-against-synthetic is
 // not within a factor of 2 of real-against-real, or synthetic-against-real not within a
 // factor of 2 of real-against-real (the definition; the figure across databases,
 // pairs from different sensors, is logged beside it because a synthetic template cannot
 // share the artefacts of one sensor the way two impressions from one database do).
 func TestRealism(t *testing.T) {
-	dir := os.Getenv("ENROLLD_FVC_TEMPLATES")
-	if dir == "" {
-		t.Skip("set ENROLLD_FVC_TEMPLATES to a folder of DBn_B/F_I.iso templates")
-	}
-	real := loadReal(t, dir)
+	real := loadReal(t)
 	var syn []labelled
 	for p := range 200 {
 		syn = append(syn, labelled{string(rune(p)), matcher.Prepare(NewFinger(Options{}, 1, p, 0).Impression(1, p, 0, 0, 1))})
