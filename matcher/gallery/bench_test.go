@@ -1,6 +1,7 @@
 package gallery
 
 import (
+	"bytes"
 	"context"
 	"math/rand/v2"
 	"testing"
@@ -78,5 +79,22 @@ func BenchmarkPoseScore(b *testing.B) {
 	for b.Loop() {
 		_, pts = pp.poseScore(others[i%len(others)], pts, votes)
 		i++
+	}
+}
+
+// BenchmarkReadSnapshot measures loading a snapshot of 20 000 persons from memory; its
+// MB/s is the rate over the snapshot's bytes.
+func BenchmarkReadSnapshot(b *testing.B) {
+	g, _ := testGallery(b, 20000, 10, 13)
+	var buf bytes.Buffer
+	if err := g.WriteSnapshot(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := ReadSnapshot(bytes.NewReader(buf.Bytes()), Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
