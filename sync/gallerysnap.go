@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/enrolld/enrolld/sync/outbox"
 )
@@ -49,11 +50,13 @@ type Restored struct {
 // slice cursor, load gets its plain stream (it should build the gallery from it and put it in
 // place only when it returns nil). Otherwise — or when load fails — rebuild is called to build
 // the gallery from the store (with LoadGallery). The error is rebuild's. With
-// Options.AwaitRestore, slice pulls start once RestoreGallery returns.
+// Options.AwaitRestore, slice pulls start once RestoreGallery returns. Temporary files that an
+// interrupted SaveGallery left beside path are removed.
 func (st *Station) RestoreGallery(path string, load func(io.Reader) error, rebuild func() error) (Restored, error) {
 	defer st.restore.Do(func() { close(st.restored) })
 	st.sliceMu.Lock()
 	defer st.sliceMu.Unlock()
+	removeTemps(path)
 	cursor, err := st.store.SliceCursor()
 	if err != nil {
 		return Restored{Outcome: RestoreRejected, Reason: err}, err
@@ -122,7 +125,7 @@ func (st *Station) SaveGallery(ctx context.Context, path string, g SnapshotSourc
 	if err := st.store.CheckSpace(g.Bytes()); err != nil {
 		return "", fmt.Errorf("sync: gallery snapshot: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+"*")
 	if err != nil {
 		return "", fmt.Errorf("sync: gallery snapshot: %w", err)
 	}
@@ -157,6 +160,24 @@ func writeSealed(ctx context.Context, s *outbox.Store, f io.Writer, cursor strin
 		return err
 	}
 	return w.Close()
+}
+
+// tempPrefix is the name prefix of SaveGallery's temporary files for path.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp" }
+
+// removeTemps deletes temporary files of an interrupted SaveGallery (a crash, or a stop whose
+// deadline passed during the write).
+func removeTemps(path string) {
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), tempPrefix(path)) && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // ctxWriter fails writes once ctx is done.

@@ -173,10 +173,16 @@ func TestAwaitRestore(t *testing.T) {
 	if c, _ := st.Store().SliceCursor(); c != "" {
 		t.Fatalf("a batch was applied before the gallery was restored (cursor %q)", c)
 	}
-	res, err := st.RestoreGallery(filepath.Join(t.TempDir(), "none"), func(io.Reader) error { return nil },
+	dir := t.TempDir()
+	leftover := filepath.Join(dir, ".none.tmp123456")
+	os.WriteFile(leftover, []byte("sealed bytes of an interrupted write"), 0o600)
+	res, err := st.RestoreGallery(filepath.Join(dir, "none"), func(io.Reader) error { return nil },
 		func() error { return nil })
 	if err != nil || res.Outcome != stsync.RestoreMissing {
 		t.Fatalf("RestoreGallery = %+v, %v", res, err)
+	}
+	if _, err := os.Stat(leftover); err == nil {
+		t.Error("the temporary file of an interrupted save is still there")
 	}
 	waitFor(t, "slice pulls after the restore", 10*time.Second, func() bool {
 		c, _ := st.Store().SliceCursor()
