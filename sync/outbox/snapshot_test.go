@@ -177,11 +177,9 @@ func TestSnapshotReaderCloseEarly(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Close() // returns only once the goroutine has ended
-	if _, err := r.Read(make([]byte, 10)); err == nil {
-		t.Log("buffered data after Close is fine; reading past it must fail")
-		if _, err := io.ReadAll(r); err == nil {
-			t.Fatal("read to the end after Close")
-		}
+	// chunks opened before Close may still be read, but never the end of the file
+	if b, err := io.ReadAll(r); !errors.Is(err, ErrSnapshot) || len(b) >= 40*64-10 {
+		t.Fatalf("after Close: %d bytes, %v; want fewer and ErrSnapshot", len(b), err)
 	}
 }
 
