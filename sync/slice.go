@@ -33,6 +33,11 @@ func (st *Station) sliceLoop() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { <-st.stop; cancel() }()
+	select {
+	case <-st.restored:
+	case <-st.stop:
+		return
+	}
 	fails := 0
 	for {
 		more, err := st.PullSlice(ctx)
@@ -57,8 +62,11 @@ func (st *Station) sliceLoop() {
 	}
 }
 
-// PullSlice fetches and applies one batch; it reports whether more are waiting.
+// PullSlice fetches and applies one batch; it reports whether more are waiting. Batches are
+// applied one at a time, never while the gallery is saved or restored.
 func (st *Station) PullSlice(ctx context.Context) (more bool, err error) {
+	st.pullMu.Lock()
+	defer st.pullMu.Unlock()
 	cursor, err := st.store.SliceCursor()
 	if err != nil {
 		return false, err
@@ -68,7 +76,10 @@ func (st *Station) PullSlice(ctx context.Context) (more bool, err error) {
 		st.metrics.sliceBatches.WithLabelValues("rejected").Inc()
 		return false, err
 	}
-	if err := st.applyBatch(b); err != nil {
+	st.sliceMu.Lock()
+	err = st.applyBatch(b)
+	st.sliceMu.Unlock()
+	if err != nil {
 		st.metrics.sliceBatches.WithLabelValues("error").Inc()
 		return false, err
 	}
@@ -114,7 +125,7 @@ func (st *Station) applyBatch(b *packet.SliceBatch) error {
 }
 
 // LoadGallery replays the locally cached slice into sink (at start-up, when the gallery has no
-// snapshot of its own).
+// snapshot of its own). It does not hold slice pulls; RestoreGallery does.
 func (st *Station) LoadGallery(sink GallerySink) (int, error) {
 	n := 0
 	var serr error

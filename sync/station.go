@@ -68,6 +68,9 @@ type Options struct {
 	SlicePoll  time.Duration // register-slice poll interval when up to date, default 5 min; <0 disables
 	SliceBatch int           // persons per slice request, default 200
 	Gallery    GallerySink   // receives slice changes; nil keeps them in the local store only
+	// AwaitRestore makes the slice puller wait until RestoreGallery has returned once, so a
+	// gallery restored from a snapshot sees no batch before it is in place.
+	AwaitRestore bool
 
 	Logger *slog.Logger
 }
@@ -105,6 +108,11 @@ type Station struct {
 	wg       stdsync.WaitGroup
 	closeMu  stdsync.Once
 	lastSize atomic.Int64 // size of the last sealed packet: the headroom the disk check asks for
+
+	pullMu   stdsync.Mutex // one slice pull at a time
+	sliceMu  stdsync.Mutex // held while a slice batch is applied, and while the gallery is saved or restored
+	restored chan struct{} // closed when RestoreGallery has returned (or at once without AwaitRestore)
+	restore  stdsync.Once
 }
 
 // ErrRefused reports an enrollment refused by an offline limit; the error names the reason.
@@ -151,7 +159,11 @@ func Open(opt Options) (*Station, error) {
 	if err := opt.setDefaults(); err != nil {
 		return nil, err
 	}
-	st := &Station{opt: opt, log: opt.Logger, kick: make(chan struct{}, 1), stop: make(chan struct{}), metrics: newMetrics()}
+	st := &Station{opt: opt, log: opt.Logger, kick: make(chan struct{}, 1), stop: make(chan struct{}), metrics: newMetrics(),
+		restored: make(chan struct{})}
+	if !opt.AwaitRestore {
+		st.restore.Do(func() { close(st.restored) })
+	}
 	if opt.CentreURL != "" {
 		c, err := link.New(link.Options{BaseURL: opt.CentreURL, TLS: opt.TLS, CentreKey: opt.CentreKey,
 			StationID: opt.StationID, Transport: opt.Transport, Timeout: opt.Timeout})

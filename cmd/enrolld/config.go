@@ -27,6 +27,7 @@ type config struct {
 	Firmware firmwareConfig `yaml:"firmware"`
 	Sync     syncConfig     `yaml:"sync"`
 	Desk     deskConfig     `yaml:"desk"`
+	Gallery  galleryConfig  `yaml:"gallery"`
 }
 
 // stationConfig names the station.
@@ -165,6 +166,7 @@ func (c *config) applyDefaults() {
 	if c.Storage.Path == "" {
 		c.Storage.Path = defaultStoragePath
 	}
+	c.Gallery.applyDefaults(c.Storage.Path)
 	if c.Log.Level == "" {
 		c.Log.Level = defaultLogLevel
 	}

@@ -128,7 +128,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 	if opts.config.Sync.Credentials != "" {
 		d.sync = newSync(opts.config.Sync, opts.config.Storage.Path, d.metrics.registry, d.log)
 		d.sync.onFatal = d.failStop
-		gal := newGallery(d.sync, d.metrics.registry, d.log)
+		gal := newGallery(opts.config.Gallery, d.sync, d.metrics.registry, d.log)
 		d.subsystems = append(d.subsystems, d.sync, gal)
 		d.syncRoutes(d.sync)
 		if opts.config.Desk.enabled() {

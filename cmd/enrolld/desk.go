@@ -58,7 +58,7 @@ func (s *deskSubsystem) Start(ctx context.Context) error {
 		return errors.New("desk: the outbox is not open")
 	}
 	d, pws, err := desk.Open(s.cfg, desk.Deps{Devices: countingDevices{desk.ManagerDevices(s.manager), s.busy},
-		Station: st, Gallery: s.gallery.g, Registerer: s.reg, Logger: s.log})
+		Station: st, Gallery: s.gallery.current(), Registerer: s.reg, Logger: s.log})
 	if err != nil {
 		return err
 	}

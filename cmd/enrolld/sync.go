@@ -65,6 +65,8 @@ type syncSubsystem struct {
 	log     *slog.Logger
 	reg     prometheus.Registerer
 	gallery stsync.GallerySink
+	// awaitRestore holds slice pulls until the gallery subsystem has restored the gallery.
+	awaitRestore bool
 	// station is set once the outbox is open; HTTP serves before that.
 	station atomic.Pointer[stsync.Station]
 	token   string // set before station, read after it
@@ -87,6 +89,7 @@ func (s *syncSubsystem) Start(ctx context.Context) error {
 	}
 	opt.Limits = stsync.Limits{MaxUnsent: s.cfg.MaxUnsent, MaxUnsentAge: s.cfg.MaxUnsentAge}
 	opt.Retention, opt.PurgeEvery, opt.Logger, opt.Gallery = s.cfg.Retention, s.cfg.PurgeEvery, s.log, s.gallery
+	opt.AwaitRestore = s.awaitRestore
 	if s.cfg.IngestTokenFile != "" {
 		b, err := os.ReadFile(s.cfg.IngestTokenFile)
 		if err != nil {

@@ -17,3 +17,18 @@ func FuzzParseKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOpenSnapshot feeds arbitrary files to the sealed-snapshot reader: either the whole plain
+// text after the final chunk authenticated, or an error wrapping ErrSnapshot; never a panic.
+// The seed corpus holds snapshots sealed under testSnapKey (empty, one chunk, several chunks).
+func FuzzOpenSnapshot(f *testing.F) {
+	f.Add(sealBytes(f, testSnapKey, "", nil, minSnapChunk))
+	f.Add(sealBytes(f, testSnapKey, "12", []byte("ENRGAL01 gallery"), minSnapChunk))
+	f.Add([]byte(snapMagic))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, _, err := openBytes(testSnapKey, b)
+		if err != nil && !errors.Is(err, ErrSnapshot) {
+			t.Fatalf("unexpected error kind: %v", err)
+		}
+	})
+}
