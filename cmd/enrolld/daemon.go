@@ -129,6 +129,7 @@ func newDaemon(opts daemonOptions) (*daemon, error) {
 		d.sync = newSync(opts.config.Sync, opts.config.Storage.Path, d.metrics.registry, d.log)
 		d.sync.onFatal = d.failStop
 		gal := newGallery(opts.config.Gallery, d.sync, d.metrics.registry, d.log)
+		gal.notify = d.notify
 		d.subsystems = append(d.subsystems, d.sync, gal)
 		d.syncRoutes(d.sync)
 		if opts.config.Desk.enabled() {

@@ -67,10 +67,14 @@ type gallerySubsystem struct {
 	saveMu  stdsync.Mutex // one snapshot write at a time
 	started *stsync.Station
 	cancel  context.CancelFunc // abandons the saver's write in progress
+
+	notify        *notifier     // systemd, told of a long restore's progress (nil: none)
+	progressEvery time.Duration // how often a restore reports progress
 }
 
 func newGallery(cfg galleryConfig, s *syncSubsystem, reg prometheus.Registerer, log *slog.Logger) *gallerySubsystem {
 	g := &gallerySubsystem{cfg: cfg, sync: s, log: log, reg: reg, changed: make(chan struct{}, 1),
+		progressEvery: defaultProgressEvery,
 		loads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "enrolld_gallery_snapshot_loads_total",
 			Help: "Gallery snapshot loads at start by outcome (loaded, missing, stale, wrong_key, damaged, rejected); all but loaded rebuild the gallery from the outbox.",

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"github.com/enrolld/enrolld/matcher/gallery"
@@ -21,6 +23,13 @@ var _ stsync.SnapshotSource = (*gallery.Gallery)(nil)
 // is marked changed so the saver writes a fresh snapshot at once.
 func (g *gallerySubsystem) restore(st *stsync.Station) error {
 	t0 := time.Now()
+	var rebuilding atomic.Pointer[countingSink]
+	done := g.reportProgress(func() string {
+		if c := rebuilding.Load(); c != nil {
+			return fmt.Sprintf("gallery: rebuilding from the outbox, %d persons so far", c.n.Load())
+		}
+		return "gallery: opening the snapshot"
+	})
 	res, err := st.RestoreGallery(g.cfg.SnapshotPath, func(r io.Reader) error {
 		loaded, err := gallery.ReadSnapshot(r, gallery.Options{})
 		if err == nil {
@@ -28,18 +37,20 @@ func (g *gallerySubsystem) restore(st *stsync.Station) error {
 		}
 		return err
 	}, func() error {
-		fresh := gallery.New(gallery.Options{})
+		fresh := &countingSink{Gallery: gallery.New(gallery.Options{})}
+		rebuilding.Store(fresh)
 		if _, err := st.LoadGallery(fresh); err != nil {
 			return err
 		}
-		g.g.Store(fresh)
+		g.g.Store(fresh.Gallery)
 		return nil
 	})
+	persons, templates := g.current().Len()
+	done(fmt.Sprintf("gallery: %d persons (%s)", persons, res.Outcome))
 	g.loads.WithLabelValues(res.Outcome).Inc()
 	if err != nil {
 		return err
 	}
-	persons, templates := g.current().Len()
 	secs := time.Since(t0).Seconds()
 	if res.Outcome == stsync.RestoreLoaded {
 		g.log.Info("gallery loaded from snapshot", "persons", persons, "templates", templates,

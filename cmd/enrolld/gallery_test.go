@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -52,7 +53,7 @@ type galleryRig struct {
 	logs *syncBuffer
 }
 
-func startGalleryRig(t *testing.T, env *synctest.Env, storage string, delay time.Duration) *galleryRig {
+func startGalleryRig(t *testing.T, env *synctest.Env, storage string, delay time.Duration, tune ...func(*gallerySubsystem)) *galleryRig {
 	t.Helper()
 	r := &galleryRig{logs: &syncBuffer{}}
 	reg := prometheus.NewPedanticRegistry()
@@ -61,6 +62,9 @@ func startGalleryRig(t *testing.T, env *synctest.Env, storage string, delay time
 	cfg := galleryConfig{SnapshotDelay: delay}
 	cfg.applyDefaults(storage)
 	r.gal = newGallery(cfg, r.sync, reg, log)
+	for _, f := range tune {
+		f(r.gal)
+	}
 	if err := r.sync.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -218,5 +222,52 @@ func TestGalleryConfig(t *testing.T) {
 		if err != nil || cfg.Gallery.SnapshotPath != tc.path || cfg.Gallery.SnapshotDelay != tc.delay {
 			t.Errorf("%q: %+v, %v", tc.yaml, cfg.Gallery, err)
 		}
+	}
+}
+
+// TestGalleryRebuildReportsProgress checks that a restore tells systemd it is alive
+// (EXTEND_TIMEOUT_USEC, so a long rebuild is not killed by TimeoutStartSec) from its start
+// and what it ended with.
+func TestGalleryRebuildReportsProgress(t *testing.T) {
+	env := synctest.New(t, synthSlice(t, 30))
+	storage := t.TempDir()
+	r := startGalleryRig(t, env, storage, time.Hour)
+	r.waitPersons(t, 30)
+	r.stop(t)
+	if err := os.Remove(filepath.Join(storage, "gallery.snap")); err != nil {
+		t.Fatal(err)
+	}
+
+	sock := filepath.Join(t.TempDir(), "notify")
+	sd := newFakeSystemd(t, sock)
+	n := newNotifier(func(k string) string { return map[string]string{"NOTIFY_SOCKET": sock}[k] })
+	r = startGalleryRig(t, env, storage, time.Hour, func(g *gallerySubsystem) { g.notify = n })
+	defer r.stop(t)
+	first := sd.expect(t, "EXTEND_TIMEOUT_USEC=60000000")
+	if !strings.Contains(first, "STATUS=gallery: opening the snapshot") {
+		t.Errorf("first progress datagram %q", first)
+	}
+	sd.expect(t, "STATUS=gallery: 30 persons (missing)")
+}
+
+// TestReportProgressTicks checks the periodic reports: each tick extends the start
+// timeout, sends the current status and logs it; the final status ends them.
+func TestReportProgressTicks(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "notify")
+	sd := newFakeSystemd(t, sock)
+	logs := &syncBuffer{}
+	g := &gallerySubsystem{log: newLogger(logs, "json", &slog.LevelVar{}), progressEvery: time.Millisecond,
+		notify: newNotifier(func(k string) string { return map[string]string{"NOTIFY_SOCKET": sock}[k] })}
+	var step atomic.Int64
+	done := g.reportProgress(func() string { return fmt.Sprintf("step %d", step.Add(1)) })
+	sd.expect(t, "STATUS=step 1")
+	tick := sd.expect(t, "STATUS=step 3")
+	if !strings.Contains(tick, "EXTEND_TIMEOUT_USEC=60000000") {
+		t.Errorf("tick %q does not extend the start timeout", tick)
+	}
+	done("finished")
+	sd.expect(t, "STATUS=finished")
+	if !strings.Contains(logs.String(), `"status":"step 3"`) {
+		t.Errorf("progress not logged:\n%s", logs.String())
 	}
 }
