@@ -87,7 +87,9 @@ func poseStage(ctx context.Context, views []*shardView, fingers []probeFinger, c
 		work[i].votes = new(poseVotes)
 	}
 	scored := make([]slotRef, len(cands))
-	const chunk = 64
+	// small chunks so that every core gets work even for the 60-person screen of a
+	// ten-finger search (a chunk is still some 24 pose scores, far above the hand-out cost)
+	const chunk = 8
 	err = parallel(ctx, (len(cands)+chunk-1)/chunk, func(w, c int) {
 		sc := &work[w]
 		for i := c * chunk; i < min(len(cands), (c+1)*chunk); i++ {

@@ -178,6 +178,11 @@ func stage2(ctx context.Context, fmr func(float64) float64, views []*shardView, 
 			sel = order
 		}
 		use := ordered[:nf]
+		// the pass's probe fingers are prepared first, on all cores (lazily, inside the
+		// comparisons, one worker would prepare while the others waited for it)
+		if err := parallel(ctx, nf, func(_, i int) { use[i].prepared() }); err != nil {
+			return nil, err
+		}
 		err := parallel(ctx, len(sel), func(w, i int) {
 			c := cands[sel[i]]
 			row := cache[sel[i]*len(fingers):][:nf]
