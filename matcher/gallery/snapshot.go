@@ -196,6 +196,7 @@ func readBytes(r io.Reader, n int) ([]byte, error) {
 	const chunk = 64 << 20
 	if n <= chunk {
 		b := make([]byte, n)
+		adviseHuge(b) // before the first write
 		_, err := io.ReadFull(r, b)
 		return b, err
 	}
