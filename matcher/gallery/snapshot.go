@@ -132,8 +132,11 @@ func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 	}
 	o.Shards = shards
 	g := New(o)
+	var scratch []byte // one payload buffer for all sections: decoding copies out of it
 	for i := range g.shards {
-		v, err := readSection(br)
+		var v *shardView
+		var err error
+		v, scratch, err = readSection(br, scratch)
 		if err != nil {
 			return nil, fmt.Errorf("%w: shard %d: %w", ErrSnapshot, i, err)
 		}
@@ -160,51 +163,61 @@ func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 // maxSectionPersons bounds one section so a corrupt count cannot demand absurd memory.
 const maxSectionPersons = 1 << 22
 
-// readSection reads and validates one shard section.
-func readSection(r io.Reader) (*shardView, error) {
+// readSection reads and validates one shard section. Its payload is read into scratch
+// (grown as needed and returned for the next section): only the arena gets a buffer of its
+// own, so a load touches little more memory than the gallery it builds.
+func readSection(r io.Reader, scratch []byte) (*shardView, []byte, error) {
 	var sh [24]byte
 	if _, err := io.ReadFull(r, sh[:]); err != nil {
-		return nil, fmt.Errorf("section header: %w", err)
+		return nil, scratch, fmt.Errorf("section header: %w", err)
 	}
 	if crc32.Checksum(sh[:20], castagnoli) != binary.LittleEndian.Uint32(sh[20:]) {
-		return nil, errors.New("section header checksum mismatch")
+		return nil, scratch, errors.New("section header checksum mismatch")
 	}
 	n := int(binary.LittleEndian.Uint32(sh[0:]))
 	ids := int(binary.LittleEndian.Uint32(sh[4:]))
 	arena := binary.LittleEndian.Uint64(sh[8:])
 	if n > maxSectionPersons || ids > n*MaxSubjectLen || arena > uint64(n)*Fingers*(1+255*matcher.PackedMinutiaBytes) {
-		return nil, fmt.Errorf("section sizes out of range (%d persons)", n)
+		return nil, scratch, fmt.Errorf("section sizes out of range (%d persons)", n)
 	}
 	// the arena is read into its own buffer, which the view keeps; the rest is decoded
-	buf, err := readBytes(r, n*Fingers*(CodeBytes+6)+n*4+ids)
+	buf, err := readInto(r, scratch[:0], n*Fingers*(CodeBytes+6)+n*4+ids)
 	if err != nil {
-		return nil, fmt.Errorf("section payload: %w", err)
+		return nil, buf, fmt.Errorf("section payload: %w", err)
 	}
 	ar, err := readBytes(r, int(arena))
 	if err != nil {
-		return nil, fmt.Errorf("section arena: %w", err)
+		return nil, buf, fmt.Errorf("section arena: %w", err)
 	}
 	if crc32.Update(crc32.Checksum(buf, castagnoli), castagnoli, ar) != binary.LittleEndian.Uint32(sh[16:]) {
-		return nil, errors.New("section payload checksum mismatch")
+		return nil, buf, errors.New("section payload checksum mismatch")
 	}
-	return decodeSection(buf, ar, n, ids)
+	v, err := decodeSection(buf, ar, n, ids)
+	return v, buf, err
 }
 
-// readBytes reads exactly n bytes, growing the buffer as data arrives so that a corrupt
-// length in a short file fails at end of file instead of allocating n bytes first.
-func readBytes(r io.Reader, n int) ([]byte, error) {
+// readBytes reads exactly n bytes into a new buffer (see readInto).
+func readBytes(r io.Reader, n int) ([]byte, error) { return readInto(r, nil, n) }
+
+// readInto reads exactly n bytes, appended to b[:0] (reusing its capacity), growing the
+// buffer as data arrives so that a corrupt length in a short file fails at end of file
+// instead of allocating n bytes first.
+func readInto(r io.Reader, b []byte, n int) ([]byte, error) {
 	const chunk = 64 << 20
-	if n <= chunk {
-		b := make([]byte, n)
-		adviseHuge(b) // before the first write
+	b = b[:0]
+	if n <= max(chunk, cap(b)) {
+		if cap(b) < n {
+			b = make([]byte, n)
+			adviseHuge(b) // before the first write
+		}
+		b = b[:n]
 		_, err := io.ReadFull(r, b)
 		return b, err
 	}
-	b := make([]byte, 0, chunk)
 	for len(b) < n {
 		k := min(n-len(b), chunk)
 		if cap(b)-len(b) < k {
-			b = append(b[:cap(b)], make([]byte, min(cap(b), n-cap(b)))...)[:len(b)]
+			b = append(b[:cap(b)], make([]byte, min(max(cap(b), chunk), n-cap(b)))...)[:len(b)]
 		}
 		if _, err := io.ReadFull(r, b[len(b):len(b)+k]); err != nil {
 			return nil, err
