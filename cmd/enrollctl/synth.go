@@ -147,15 +147,11 @@ func writeSnapshotFile(g *gallery.Gallery, path string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// loadSnapshotFile reads a gallery snapshot and reports how long it took.
+// loadSnapshotFile loads a gallery snapshot (mapped, see gallery.OpenSnapshotFile) and
+// reports how long it took.
 func loadSnapshotFile(path string) (*gallery.Gallery, time.Duration, error) {
 	t0 := time.Now()
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer f.Close()
-	g, err := gallery.ReadSnapshot(f, gallery.Options{})
+	g, err := gallery.OpenSnapshotFile(path, gallery.Options{})
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", path, err)
 	}

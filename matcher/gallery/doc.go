@@ -35,5 +35,9 @@
 // pointer; writers append and swap (copy-on-write tombstones, compaction per shard), so
 // updates from the register-slice sync (Upsert and Delete, which satisfy sync.GallerySink
 // structurally) never block or tear a running search. WriteSnapshot and ReadSnapshot store
-// the gallery, codes included, in a flat checksummed file that loads at disk speed.
+// the gallery, codes included, in a flat checksummed stream that loads at disk speed;
+// OpenSnapshotFile maps a snapshot file and keeps its templates where they lie. A snapshot
+// holds templates in the clear: the daemon seals its snapshots of register data under the
+// station key (package sync) and loads them as streams; plain files are for synthetic
+// galleries (enrollctl synth gallery).
 package gallery

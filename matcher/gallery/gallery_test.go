@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -289,6 +291,22 @@ func TestFusedFMR(t *testing.T) {
 	}
 }
 
+// snapshotLoaders are the two ways a snapshot is loaded: ReadSnapshot from a stream and
+// OpenSnapshotFile from a (mapped) file.
+var snapshotLoaders = []struct {
+	name string
+	load func(t *testing.T, b []byte) (*Gallery, error)
+}{
+	{"stream", func(_ *testing.T, b []byte) (*Gallery, error) { return ReadSnapshot(bytes.NewReader(b), Options{}) }},
+	{"file", func(t *testing.T, b []byte) (*Gallery, error) {
+		path := filepath.Join(t.TempDir(), "g.snap")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return OpenSnapshotFile(path, Options{})
+	}},
+}
+
 func TestSnapshotRoundTripAndCorruption(t *testing.T) {
 	g, all := testGallery(t, 60, 2, 13)
 	g.Remove("S00003")
@@ -296,42 +314,89 @@ func TestSnapshotRoundTripAndCorruption(t *testing.T) {
 	if err := g.WriteSnapshot(&buf); err != nil {
 		t.Fatal(err)
 	}
-	h, err := ReadSnapshot(bytes.NewReader(buf.Bytes()), Options{})
+	for _, l := range snapshotLoaders {
+		t.Run(l.name, func(t *testing.T) {
+			h, err := l.load(t, buf.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p, tm := h.Len(); p != 59 || tm != 118 {
+				t.Fatalf("loaded %d persons %d templates", p, tm)
+			}
+			for _, id := range []string{"S00000", "S00059"} {
+				a, _ := g.Get(id)
+				b, ok := h.Get(id)
+				if !ok || fmt.Sprint(a) != fmt.Sprint(b) {
+					t.Fatalf("%s differs after round trip", id)
+				}
+			}
+			r := rand.New(rand.NewPCG(2, 2))
+			probe := probeOf(r, all[9])
+			want, _ := g.Search(context.Background(), probe, SearchOptions{})
+			got, _ := h.Search(context.Background(), probe, SearchOptions{})
+			if got.Candidates[0].SubjectID != "S00009" || got.Candidates[0].Score != want.Candidates[0].Score {
+				t.Fatalf("loaded gallery finds %v, original %v", got.Candidates[0], want.Candidates[0])
+			}
+			if h.SnapshotTime().IsZero() {
+				t.Fatal("no snapshot time")
+			}
+			b := buf.Bytes()
+			for _, off := range []int{0, 20, 40, 200, len(b) / 2, len(b) - 20, len(b) - 3} {
+				c := append([]byte(nil), b...)
+				c[off] ^= 0x40
+				if _, err := l.load(t, c); !errors.Is(err, ErrSnapshot) {
+					t.Errorf("flip at %d: %v", off, err)
+				}
+			}
+			for _, n := range []int{0, 10, 31, len(b) / 3, len(b) - 1} {
+				if _, err := l.load(t, b[:n]); !errors.Is(err, ErrSnapshot) {
+					t.Errorf("truncated to %d: %v", n, err)
+				}
+			}
+		})
+	}
+}
+
+// TestMappedSnapshotChanges checks that a gallery loaded from a mapped file can be changed
+// like any other (every shard's templates copied out as it changes) while the file stays
+// as it was written.
+func TestMappedSnapshotChanges(t *testing.T) {
+	g, all := testGallery(t, 40, 2, 15)
+	path := filepath.Join(t.TempDir(), "g.snap")
+	var buf bytes.Buffer
+	if err := g.WriteSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h, err := OpenSnapshotFile(path, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, tm := h.Len(); p != 59 || tm != 118 {
-		t.Fatalf("loaded %d persons %d templates", p, tm)
-	}
-	for _, id := range []string{"S00000", "S00059"} {
-		a, _ := g.Get(id)
-		b, ok := h.Get(id)
-		if !ok || fmt.Sprint(a) != fmt.Sprint(b) {
-			t.Fatalf("%s differs after round trip", id)
+	r := rand.New(rand.NewPCG(3, 3))
+	for i := range 40 { // a new person in every shard, one replaced, one removed
+		p := &Person{SubjectID: fmt.Sprintf("N%05d", i)}
+		p.Fingers[2], p.Fingers[7] = matcher.Pack(randomFinger(r, 30)), matcher.Pack(randomFinger(r, 30))
+		if err := h.Put(p); err != nil {
+			t.Fatal(err)
 		}
 	}
-	r := rand.New(rand.NewPCG(2, 2))
-	probe := probeOf(r, all[9])
-	want, _ := g.Search(context.Background(), probe, SearchOptions{})
-	got, _ := h.Search(context.Background(), probe, SearchOptions{})
-	if got.Candidates[0].SubjectID != "S00009" || got.Candidates[0].Score != want.Candidates[0].Score {
-		t.Fatalf("loaded gallery finds %v, original %v", got.Candidates[0], want.Candidates[0])
+	replaced := &Person{SubjectID: "S00004"}
+	replaced.Fingers[2] = matcher.Pack(randomFinger(r, 30))
+	if err := h.Put(replaced); err != nil {
+		t.Fatal(err)
 	}
-	if h.SnapshotTime().IsZero() {
-		t.Fatal("no snapshot time")
+	h.Remove("S00005")
+	if p, _ := h.Len(); p != 79 {
+		t.Fatalf("%d persons after the changes, want 79", p)
 	}
-	b := buf.Bytes()
-	for _, off := range []int{0, 20, 40, 200, len(b) / 2, len(b) - 20, len(b) - 3} {
-		c := append([]byte(nil), b...)
-		c[off] ^= 0x40
-		if _, err := ReadSnapshot(bytes.NewReader(c), Options{}); !errors.Is(err, ErrSnapshot) {
-			t.Errorf("flip at %d: %v", off, err)
-		}
+	res, err := h.Search(context.Background(), probeOf(r, all[11]), SearchOptions{})
+	if err != nil || res.Candidates[0].SubjectID != "S00011" {
+		t.Fatalf("search after the changes: %v, %+v", err, res)
 	}
-	for _, n := range []int{0, 10, 31, len(b) / 3, len(b) - 1} {
-		if _, err := ReadSnapshot(bytes.NewReader(b[:n]), Options{}); !errors.Is(err, ErrSnapshot) {
-			t.Errorf("truncated to %d: %v", n, err)
-		}
+	if now, _ := os.ReadFile(path); !bytes.Equal(now, buf.Bytes()) {
+		t.Fatal("changing the gallery changed its mapped file")
 	}
 }
 

@@ -112,11 +112,42 @@ func writeSection(w io.Writer, v *shardView) error {
 // wrapping ErrSnapshot that names the section; nothing is half-loaded.
 // The options' Shards is ignored: the snapshot's shard count is kept.
 func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	hdr := make([]byte, 32)
-	if _, err := io.ReadFull(br, hdr); err != nil {
+	return loadSnapshot(&streamSource{r: bufio.NewReaderSize(r, 1<<20)}, o)
+}
+
+// snapshotSource yields a snapshot's bytes in order: from a stream (ReadSnapshot) or from a
+// file mapped into memory (OpenSnapshotFile).
+type snapshotSource interface {
+	// next returns the next n bytes, valid until the following call of next.
+	next(n int) ([]byte, error)
+	// keep returns the next n bytes in memory the gallery may keep (an arena).
+	keep(n int) ([]byte, error)
+}
+
+// streamSource reads a stream: next reuses one buffer (decoding copies out of it), keep
+// allocates, so a load touches little more memory than the gallery it builds.
+type streamSource struct {
+	r       io.Reader
+	scratch []byte
+}
+
+func (s *streamSource) next(n int) ([]byte, error) {
+	b, err := readInto(s.r, s.scratch, n)
+	if b != nil {
+		s.scratch = b
+	}
+	return b, err
+}
+
+func (s *streamSource) keep(n int) ([]byte, error) { return readBytes(s.r, n) }
+
+// loadSnapshot builds a gallery from a snapshot source (see ReadSnapshot).
+func loadSnapshot(src snapshotSource, o Options) (*Gallery, error) {
+	h, err := src.next(32)
+	if err != nil {
 		return nil, fmt.Errorf("%w: header: %w", ErrSnapshot, err)
 	}
+	hdr := append([]byte(nil), h...)
 	if string(hdr[:8]) != snapMagic {
 		return nil, fmt.Errorf("%w: header: not a gallery snapshot", ErrSnapshot)
 	}
@@ -132,11 +163,8 @@ func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 	}
 	o.Shards = shards
 	g := New(o)
-	var scratch []byte // one payload buffer for all sections: decoding copies out of it
 	for i := range g.shards {
-		var v *shardView
-		var err error
-		v, scratch, err = readSection(br, scratch)
+		v, err := readSection(src)
 		if err != nil {
 			return nil, fmt.Errorf("%w: shard %d: %w", ErrSnapshot, i, err)
 		}
@@ -152,8 +180,7 @@ func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 		}
 		s.view.Store(v)
 	}
-	tr := make([]byte, len(snapTrailer))
-	if _, err := io.ReadFull(br, tr); err != nil || string(tr) != snapTrailer {
+	if tr, err := src.next(len(snapTrailer)); err != nil || string(tr) != snapTrailer {
 		return nil, fmt.Errorf("%w: missing trailer (file truncated?)", ErrSnapshot)
 	}
 	g.loaded.Store(int64(binary.LittleEndian.Uint64(hdr[16:])))
@@ -163,37 +190,35 @@ func ReadSnapshot(r io.Reader, o Options) (*Gallery, error) {
 // maxSectionPersons bounds one section so a corrupt count cannot demand absurd memory.
 const maxSectionPersons = 1 << 22
 
-// readSection reads and validates one shard section. Its payload is read into scratch
-// (grown as needed and returned for the next section): only the arena gets a buffer of its
-// own, so a load touches little more memory than the gallery it builds.
-func readSection(r io.Reader, scratch []byte) (*shardView, []byte, error) {
-	var sh [24]byte
-	if _, err := io.ReadFull(r, sh[:]); err != nil {
-		return nil, scratch, fmt.Errorf("section header: %w", err)
+// readSection reads and validates one shard section: its payload is decoded into the view,
+// its arena kept as it is.
+func readSection(src snapshotSource) (*shardView, error) {
+	sh, err := src.next(24)
+	if err != nil {
+		return nil, fmt.Errorf("section header: %w", err)
 	}
 	if crc32.Checksum(sh[:20], castagnoli) != binary.LittleEndian.Uint32(sh[20:]) {
-		return nil, scratch, errors.New("section header checksum mismatch")
+		return nil, errors.New("section header checksum mismatch")
 	}
 	n := int(binary.LittleEndian.Uint32(sh[0:]))
 	ids := int(binary.LittleEndian.Uint32(sh[4:]))
 	arena := binary.LittleEndian.Uint64(sh[8:])
+	sum := binary.LittleEndian.Uint32(sh[16:])
 	if n > maxSectionPersons || ids > n*MaxSubjectLen || arena > uint64(n)*Fingers*(1+255*matcher.PackedMinutiaBytes) {
-		return nil, scratch, fmt.Errorf("section sizes out of range (%d persons)", n)
+		return nil, fmt.Errorf("section sizes out of range (%d persons)", n)
 	}
-	// the arena is read into its own buffer, which the view keeps; the rest is decoded
-	buf, err := readInto(r, scratch[:0], n*Fingers*(CodeBytes+6)+n*4+ids)
+	buf, err := src.next(n*Fingers*(CodeBytes+6) + n*4 + ids)
 	if err != nil {
-		return nil, buf, fmt.Errorf("section payload: %w", err)
+		return nil, fmt.Errorf("section payload: %w", err)
 	}
-	ar, err := readBytes(r, int(arena))
+	ar, err := src.keep(int(arena))
 	if err != nil {
-		return nil, buf, fmt.Errorf("section arena: %w", err)
+		return nil, fmt.Errorf("section arena: %w", err)
 	}
-	if crc32.Update(crc32.Checksum(buf, castagnoli), castagnoli, ar) != binary.LittleEndian.Uint32(sh[16:]) {
-		return nil, buf, errors.New("section payload checksum mismatch")
+	if crc32.Update(crc32.Checksum(buf, castagnoli), castagnoli, ar) != sum {
+		return nil, errors.New("section payload checksum mismatch")
 	}
-	v, err := decodeSection(buf, ar, n, ids)
-	return v, buf, err
+	return decodeSection(buf, ar, n, ids)
 }
 
 // readBytes reads exactly n bytes into a new buffer (see readInto).
