@@ -409,8 +409,17 @@ func FuzzReadSnapshot(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := ReadSnapshot(bytes.NewReader(b), Options{})
+		// the mapped-file loader parses the same bytes in place: it must agree
+		m, merr := loadSnapshot(&mapSource{b: b[:len(b):len(b)]}, Options{})
+		if (err == nil) != (merr == nil) {
+			t.Fatalf("stream loader: %v, in-place loader: %v", err, merr)
+		}
 		if err != nil {
 			return
+		}
+		hp, ht := h.Len()
+		if mp, mt := m.Len(); mp != hp || mt != ht {
+			t.Fatalf("stream loader %d/%d persons/templates, in-place %d/%d", hp, ht, mp, mt)
 		}
 		r := rand.New(rand.NewPCG(1, 1))
 		fp := randomFinger(r, 30)
