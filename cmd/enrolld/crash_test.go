@@ -199,9 +199,10 @@ func (e *crashEnv) killCycle(t *testing.T, rng *rand.Rand) {
 	var acked []string
 	var unexpected []error
 	wg.Add(1)
+	loopRng := rand.New(rand.NewPCG(rng.Uint64(), 3)) // drawn here: rng is not shared with the loop
 	go func() {
 		defer wg.Done()
-		acked, unexpected = enrollLoop(ctx, c, rand.New(rand.NewPCG(rng.Uint64(), 3)))
+		acked, unexpected = enrollLoop(ctx, c, loopRng)
 	}()
 	window := 1500
 	if testing.Short() {
